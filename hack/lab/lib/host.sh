@@ -1,0 +1,308 @@
+# shellcheck shell=bash
+# Host side of the lab (sourced by hack/lab/run): packages, the cached Debian
+# kernel + initramfs, and booting one QEMU guest that runs a list of scenarios.
+# Everything here runs under a timeout; a started qemu is always reaped by
+# lab_kill_guest (called from run's EXIT trap too).
+
+LAB_DIR=${LAB_DIR:?}
+REPO=${REPO:?}
+LAB_CACHE=${LAB_CACHE:-$LAB_DIR/.cache}
+LAB_MEM=${LAB_MEM:-3G}
+LAB_SMP=${LAB_SMP:-2}
+LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-120}   # qemu start -> first scenario started
+LAB_GRACE=${LAB_GRACE:-20}                  # host-side slack over a scenario's own timeout
+
+log() { echo "lab: $*" >&2; }
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }   # secs START END
+after() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }          # after NOW DEADLINE
+
+# ---------------------------------------------------------------- packages
+LAB_PACKAGES=(qemu-system-x86 busybox-static nvme-cli cpio e2fsprogs xfsprogs socat
+	iproute2 util-linux kmod xz-utils pciutils procps coreutils)
+LAB_APT_UPDATED=0
+
+lab_apt_update() {
+	[ "$LAB_APT_UPDATED" = 1 ] && return 0
+	log "apt-get update"
+	timeout 300 apt-get update -q >"$LAB_CACHE/apt-update.log" 2>&1 ||
+		{ log "apt-get update failed, see $LAB_CACHE/apt-update.log"; return 1; }
+	LAB_APT_UPDATED=1
+}
+
+lab_ensure_packages() {
+	local p missing=()
+	for p in "${LAB_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || { log "missing packages ${missing[*]} and not root: install them first"; return 1; }
+	lab_apt_update || return 1
+	log "apt-get install ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" \
+		>"$LAB_CACHE/apt-install.log" 2>&1 ||
+		{ log "apt-get install failed, see $LAB_CACHE/apt-install.log"; return 1; }
+}
+
+# ---------------------------------------------------------------- kernel
+# The kernel package: LAB_KERNEL_PKG, else what linux-image-amd64 depends on
+# (Debian 12's current 6.1 kernel). Prints "PKG VERSION".
+lab_kernel_pkg() {
+	local pkg=${LAB_KERNEL_PKG:-} ver try
+	for try in 1 2; do
+		if [ -z "$pkg" ]; then
+			pkg=$(timeout 30 apt-cache depends linux-image-amd64 2>/dev/null |
+				awk '$1 == "Depends:" && $2 ~ /^linux-image-6\.1\.[0-9]+-[0-9]+-amd64(-unsigned)?$/ { print $2; exit }')
+		fi
+		if [ -n "$pkg" ]; then
+			ver=$(timeout 30 apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
+			[ -n "$ver" ] && [ "$ver" != "(none)" ] && { echo "$pkg $ver"; return 0; }
+		fi
+		[ "$try" = 1 ] && { lab_apt_update || break; }
+	done
+	return 1
+}
+
+lab_extract_vmlinux() { # lab_extract_vmlinux VMLINUZ OUT: uncompressed ELF vmlinux (saves the decompression at every boot)
+	local in=$1 out=$2 off
+	for off in $(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$in" | cut -d: -f1); do
+		tail -c +$((off + 1)) "$in" | timeout 120 xz -dc >"$out.tmp" 2>/dev/null
+		if [ "$(head -c4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+			mv "$out.tmp" "$out"
+			return 0
+		fi
+	done
+	rm -f "$out.tmp"
+	return 1
+}
+
+# Sets KVER, KDIR (dir with lib/modules/KVER, given to modprobe -d in the guest), KIMAGE, INITRD.
+lab_kernel_prepare() {
+	local pv pkg ver key kc deb
+	mkdir -p "$LAB_CACHE"
+	if ! pv=$(lab_kernel_pkg); then
+		# offline: reuse the newest prepared kernel, if any
+		kc=$(ls -d "$LAB_CACHE"/kernel-*/ 2>/dev/null | sort -V | tail -1)
+		[ -n "$kc" ] && [ -f "$kc/ready" ] || { log "cannot resolve a linux-image-6.1 package and nothing cached"; return 1; }
+		kc=${kc%/}
+		log "apt-cache gave no kernel; reusing cached $(basename "$kc")"
+	else
+		read -r pkg ver <<<"$pv"
+		key="${pkg#linux-image-}_${ver}"
+		kc=$LAB_CACHE/kernel-$key
+		if [ ! -f "$kc/ready" ]; then
+			log "preparing kernel $pkg $ver in $kc (once)"
+			rm -rf "$kc" "$kc.tmp"
+			mkdir -p "$kc.tmp/dl"
+			(cd "$kc.tmp/dl" && timeout 600 apt-get download -q "$pkg=$ver" >../download.log 2>&1) ||
+				{ log "apt-get download $pkg=$ver failed, see $kc.tmp/download.log"; return 1; }
+			deb=$(ls "$kc.tmp"/dl/*.deb)
+			timeout 300 dpkg -x "$deb" "$kc.tmp/root" || { log "dpkg -x failed"; return 1; }
+			KVER=$(ls "$kc.tmp/root/lib/modules" | head -1)
+			[ -n "$(find "$kc.tmp/root/lib/modules/$KVER" -name nvmet-tcp.ko\* | head -1)" ] ||
+				{ log "$pkg has no nvmet-tcp module; set LAB_KERNEL_PKG=${pkg%-unsigned}-unsigned"; return 1; }
+			timeout 300 depmod -b "$kc.tmp/root" "$KVER" || { log "depmod failed"; return 1; }
+			if lab_extract_vmlinux "$kc.tmp/root/boot/vmlinuz-$KVER" "$kc.tmp/vmlinux"; then
+				log "extracted uncompressed vmlinux"
+			else
+				log "could not extract vmlinux, booting vmlinuz (slower)"
+			fi
+			rm -rf "$kc.tmp/dl"
+			echo "$pkg $ver" >"$kc.tmp/ready"
+			mv "$kc.tmp" "$kc"
+		fi
+	fi
+	KDIR=$kc/root
+	KVER=$(ls "$KDIR/lib/modules" | head -1)
+	KIMAGE=$KDIR/boot/vmlinuz-$KVER
+	[ -f "$kc/vmlinux" ] && [ "${LAB_USE_VMLINUZ:-0}" != 1 ] && KIMAGE=$kc/vmlinux
+	lab_initramfs "$kc" || return 1
+}
+
+# The initramfs: static busybox, the modules needed to mount 9p + overlay, and
+# lib/initramfs-init as /init. Keyed by the init script and module list.
+lab_initramfs() {
+	local kc=$1 mods=(virtio_pci 9pnet_virtio 9p overlay) m tmp sum
+	sum=$( (cat "$LAB_DIR/lib/initramfs-init"; echo "${mods[*]}") | sha256sum | cut -c1-12)
+	INITRD=$kc/initramfs-$sum.cpio.gz
+	[ -f "$INITRD" ] && return 0
+	log "building initramfs $INITRD"
+	tmp=$(mktemp -d "$LAB_CACHE/initramfs.XXXXXX")
+	mkdir -p "$tmp"/{bin,dev,proc,sys,modules,newroot}
+	cp /bin/busybox "$tmp/bin/busybox"
+	cp "$LAB_DIR/lib/initramfs-init" "$tmp/init"
+	chmod 755 "$tmp/init"
+	mknod -m 600 "$tmp/dev/console" c 5 1
+	mknod -m 666 "$tmp/dev/null" c 1 3
+	for m in "${mods[@]}"; do
+		timeout 30 modprobe -d "$kc/root" -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++' | while read -r m; do
+		cp "$m" "$tmp/modules/"
+		basename "$m" >>"$tmp/modules/order"
+	done
+	[ -s "$tmp/modules/order" ] || { log "no modules for the initramfs"; rm -rf "$tmp"; return 1; }
+	(cd "$tmp" && find . | timeout 60 cpio -o -H newc --quiet | gzip -1 >"$INITRD.tmp") &&
+		mv "$INITRD.tmp" "$INITRD"
+	rm -rf "$tmp"
+	[ -f "$INITRD" ]
+}
+
+# ---------------------------------------------------------------- guest
+# PCI devices for the VFIO scenarios (see docs/lab.md for what lands in which IOMMU group):
+#   00:03.0 e1000e (driver e1000e)                     own group
+#   00:04.0 edu (no driver)                             own group
+#   00:05.0 + 00:05.1 edu, multifunction                one group, two endpoints
+#   00:06.0 pcie-pci-bridge -> 01:01.0 edu, 01:02.0 e1000 (driver e1000)
+#                                                       one group with the bridge: "a group with a foreign member"
+LAB_QEMU_DEVICES=(
+	-device intel-iommu,intremap=on,caching-mode=on
+	-netdev hubport,id=n0,hubid=0 -device e1000e,netdev=n0,addr=03.0
+	-device edu,addr=04.0
+	-device edu,addr=05.0,multifunction=on -device edu,addr=05.1
+	-device pcie-pci-bridge,id=pcibr0,addr=06.0
+	-device edu,bus=pcibr0,addr=01.0
+	-netdev hubport,id=n1,hubid=1 -device e1000,netdev=n1,bus=pcibr0,addr=02.0
+)
+
+QEMU_PID=
+QMP_SOCK=
+
+qmp() { # qmp COMMAND-JSON...: best effort, 5 s
+	[ -S "$QMP_SOCK" ] || return 1
+	{
+		echo '{"execute":"qmp_capabilities"}'
+		local c
+		for c in "$@"; do echo "$c"; done
+		sleep 0.3
+	} | timeout 5 socat - "UNIX-CONNECT:$QMP_SOCK" >/dev/null 2>&1
+}
+
+lab_guest_alive() { [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; }
+
+lab_wait_guest_exit() { # lab_wait_guest_exit SECONDS
+	local end
+	end=$(awk -v n="$(now)" -v s="$1" 'BEGIN { printf "%.3f", n + s }')
+	while lab_guest_alive; do
+		after "$(now)" "$end" && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# Stop the guest: QMP quit first (clean for qemu), then SIGKILL by pid.
+lab_kill_guest() {
+	lab_guest_alive || { QEMU_PID=; return 0; }
+	qmp '{"execute":"quit"}' || true
+	lab_wait_guest_exit 5 || { kill -KILL "$QEMU_PID" 2>/dev/null; lab_wait_guest_exit 5 || true; }
+	QEMU_PID=
+}
+
+# lab_boot RUNDIR CONSOLE_LOG SCENARIO_REL...  (SCENARIO_REL relative to hack/lab, e.g. scenarios/x.sh)
+# Boots one guest that runs the scenarios in order. Fills R_STATUS[name] (PASS/FAIL),
+# R_REASON[name], R_TIME[name]; sets BOOT_SECS. Returns 1 if the boot itself broke.
+lab_boot() {
+	local rundir=$1 console=$2
+	shift 2
+	local rels=("$@") names=() rel name t total=0 cmdline start deadline started fin rc
+	for rel in "${rels[@]}"; do
+		name=$(basename "$rel" .sh)
+		names+=("$name")
+		t=$(lab_header "$LAB_DIR/$rel" timeout 120)
+		total=$((total + t + LAB_GRACE))
+		rm -rf "${rundir:?}/$name"
+		mkdir -p "$rundir/$name"
+	done
+	local hard=$((LAB_BOOT_TIMEOUT + total + 30))
+	QMP_SOCK=$rundir/.qmp-$$.sock
+	rm -f "$QMP_SOCK" "$rundir/.qemu.pid"
+	local joined
+	joined=$(IFS=,; echo "${rels[*]}")
+	cmdline="console=ttyS0 rdinit=/init panic=-1 intel_iommu=on iommu=pt ${LAB_KERNEL_ARGS:-} lab.repo=$REPO lab.kdir=$KDIR lab.scenarios=$joined"
+	start=$(now)
+	BOOT_SECS=
+	timeout -k 5 "$hard" qemu-system-x86_64 -name tether-lab -nodefaults -no-user-config \
+		-display none -vga none -no-reboot \
+		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max \
+		-smp "$LAB_SMP" -m "$LAB_MEM" \
+		-kernel "$KIMAGE" -initrd "$INITRD" -append "$cmdline" \
+		-chardev "file,id=con0,path=$console" -serial chardev:con0 \
+		-qmp "unix:$QMP_SOCK,server=on,wait=off" -pidfile "$rundir/.qemu.pid" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$rundir,mount_tag=results,security_model=none" \
+		"${LAB_QEMU_DEVICES[@]}" ${LAB_QEMU_EXTRA:-} \
+		>"$rundir/.qemu-stderr.log" 2>&1 </dev/null &
+	# the pid of qemu itself (not of timeout): wait for the pidfile
+	local i
+	for i in $(seq 50); do [ -s "$rundir/.qemu.pid" ] && break; sleep 0.1; done
+	QEMU_PID=$(cat "$rundir/.qemu.pid" 2>/dev/null || true)
+	if [ -z "$QEMU_PID" ]; then
+		for name in "${names[@]}"; do R_STATUS[$name]=FAIL; R_REASON[$name]="qemu did not start: $(tail -1 "$rundir/.qemu-stderr.log")"; done
+		wait 2>/dev/null
+		return 1
+	fi
+	deadline=$(awk -v n="$start" -v s="$LAB_BOOT_TIMEOUT" 'BEGIN { printf "%.3f", n + s }')
+	local broke=0 idx=0
+	for rel in "${rels[@]}"; do
+		name=${names[$idx]}
+		idx=$((idx + 1))
+		t=$(lab_header "$LAB_DIR/$rel" timeout 120)
+		R_STATUS[$name]=FAIL
+		# wait for the guest to start this scenario
+		while [ ! -f "$rundir/$name/started" ]; do
+			if ! lab_guest_alive; then R_REASON[$name]="guest exited before the scenario started"; broke=1; break; fi
+			if after "$(now)" "$deadline"; then R_REASON[$name]="scenario did not start in time (boot/previous scenario hung)"; broke=1; break; fi
+			sleep 0.1
+		done
+		[ "$broke" = 1 ] && break
+		started=$(now)
+		[ -z "$BOOT_SECS" ] && BOOT_SECS=$(secs "$start" "$started")
+		[ "${LAB_VERBOSE:-0}" = 1 ] && log "guest started $name after $(secs "$start" "$started") s"
+		deadline=$(awk -v n="$started" -v s="$((t + LAB_GRACE))" 'BEGIN { printf "%.3f", n + s }')
+		[ -n "${LAB_ON_START:-}" ] && "$LAB_ON_START" "$rundir/$name"
+		while [ ! -f "$rundir/$name/rc" ]; do
+			if ! lab_guest_alive; then R_REASON[$name]="guest died during the scenario (see console log)"; broke=1; break; fi
+			if after "$(now)" "$deadline"; then R_REASON[$name]="hung: killed by the host after ${t}s + ${LAB_GRACE}s grace"; broke=1; break; fi
+			sleep 0.1
+		done
+		fin=$(now)
+		if [ "$broke" = 1 ]; then
+			R_TIME[$name]=$(secs "$started" "$fin")
+			break
+		fi
+		rc=$(cat "$rundir/$name/rc")
+		R_TIME[$name]=$(awk -v a="$(cat "$rundir/$name/started")" -v b="$(cat "$rundir/$name/finished" 2>/dev/null || echo 0)" \
+			'BEGIN { if (b > a) printf "%.1f", b - a; else print "?" }')
+		[ "${R_TIME[$name]}" = "?" ] && R_TIME[$name]=$(secs "$started" "$fin")
+		deadline=$(awk -v n="$fin" 'BEGIN { printf "%.3f", n + 30 }')
+		if [ "$rc" = 0 ]; then
+			R_STATUS[$name]=PASS
+		elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			R_REASON[$name]="timed out after ${t}s"
+		else
+			local why
+			why=$(grep -a '^FAIL: ' "$rundir/$name/output.log" 2>/dev/null | head -1 | cut -c7- | cut -c1-200)
+			R_REASON[$name]=${why:-exit code $rc}
+		fi
+	done
+	# scenarios never reached
+	for name in "${names[@]}"; do
+		[ -n "${R_STATUS[$name]:-}" ] || { R_STATUS[$name]=FAIL; R_REASON[$name]="not run: the guest was stopped earlier"; }
+	done
+	# the guest powers itself off after the last scenario; otherwise stop it
+	if [ "$broke" = 0 ]; then
+		lab_wait_guest_exit 15 || { log "guest did not power off, stopping it via QMP"; lab_kill_guest; }
+	else
+		lab_kill_guest
+	fi
+	wait 2>/dev/null
+	QEMU_PID=
+	rm -f "$QMP_SOCK" "$rundir/.qemu.pid"
+	return "$broke"
+}
+
+lab_header() { # lab_header FILE KEY DEFAULT: "# key: value" header of a scenario
+	local v
+	v=$(sed -n "s/^# *$2: *\\(.*\\)\$/\\1/p" "$1" | head -1 | sed 's/[[:space:]]*$//')
+	echo "${v:-$3}"
+}
