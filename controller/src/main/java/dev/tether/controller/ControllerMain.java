@@ -1,0 +1,71 @@
+package dev.tether.controller;
+
+import csi.v1.Csi.PluginCapability.Service.Type;
+import dev.tether.driver.app.ServerApp;
+import dev.tether.driver.cli.CommandLines;
+import dev.tether.driver.cli.CommonOptions;
+import dev.tether.driver.cli.ListenAddress;
+import dev.tether.driver.health.Readiness;
+import dev.tether.driver.identity.BuildInfo;
+import dev.tether.driver.identity.IdentityService;
+import dev.tether.driver.kube.KubernetesClients;
+import dev.tether.driver.logging.LogSetup;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Wires the controller process together; no logic of its own. */
+@Command(name = "tether-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Tether CSI controller: provisions NVMe/TCP volumes and fences ControllerPublish/Unpublish.")
+public final class ControllerMain implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+            defaultValue = "${env:TETHER_METRICS_ADDRESS:-:9810}",
+            description = "Serve /metrics, /healthz and /readyz here; empty disables (env TETHER_METRICS_ADDRESS; default ${DEFAULT-VALUE}).")
+    ListenAddress metricsAddress;
+
+    @Option(names = "--kubeconfig", paramLabel = "PATH",
+            defaultValue = "${env:TETHER_KUBECONFIG:-in-cluster}",
+            description = "Kubeconfig file; 'in-cluster' for the pod's service account; 'none' for standalone mode "
+                    + "(attachments in memory, events to the log) (env TETHER_KUBECONFIG; default ${DEFAULT-VALUE}).")
+    String kubeconfig;
+
+    @Override
+    public Integer call() throws Exception {
+        LogSetup.configure(common.logFormat, common.logLevel);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Readiness readiness = new Readiness();
+        var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
+        NotServed notYet = new NotServed();
+        ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);
+        kube.ifPresent(app::closeOnStop);
+        app.start(List.of(
+                new IdentityService(BuildInfo.version(), List.of(IdentityService.service(Type.CONTROLLER_SERVICE)), readiness),
+                new ControllerService(notYet, notYet)));
+        app.awaitStop();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = CommandLines.create(new ControllerMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** {@code --version}: the build version. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"tether-controller " + BuildInfo.version()};
+        }
+    }
+}
