@@ -15,7 +15,7 @@
 # passed from the host's environment.
 
 set -E
-LAB_T0=${EPOCHREALTIME/,/.}
+LAB_T0=${EPOCHREALTIME/[.,]/}   # microseconds
 LAB_JAVA_HOME=${LAB_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 TETHER_CONTROLLER_JAR=${TETHER_CONTROLLER_JAR:-$LAB_REPO/controller/target/tether-controller.jar}
 TETHER_NODE_JAR=${TETHER_NODE_JAR:-$LAB_REPO/node-plugin/target/tether-node.jar}
@@ -24,10 +24,13 @@ LAB_BG_PIDS=()
 LAB_EXIT_HOOKS=()
 
 # ------------------------------------------------------------------ output
-lab_elapsed() { awk -v a="$LAB_T0" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.1f", b - a }'; }
+# since_us START_US: seconds since START_US (from ${EPOCHREALTIME/[.,]/}) with 2 decimals; pure bash
+since_us() { local d=$(( ${EPOCHREALTIME/[.,]/} - $1 )); printf '%d.%02d' $((d / 1000000)) $((d % 1000000 / 10000)); }
+now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
+lab_elapsed() { local d=$(( ${EPOCHREALTIME/[.,]/} - LAB_T0 )); printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000)); }
 
 # step "msg": timestamped progress line (wall clock and seconds since the scenario started)
-step() { printf '[%s +%5ss] %s\n' "$(date +%T)" "$(lab_elapsed)" "$*"; }
+step() { printf '[%(%T)T +%5ss] %s\n' -1 "$(lab_elapsed)" "$*"; }
 
 # fail "msg": the scenario fails with this reason (shown by the host in the FAIL line)
 fail() {
@@ -45,6 +48,8 @@ lab_on_err() {
 	local rc=$? cmd=$BASH_COMMAND
 	# inside $(...) stay quiet: the outer command reports, after any explicit fail reason
 	[ "$BASH_SUBSHELL" = 0 ] || return 0
+	# only when errexit is on: after "set +e" a failing command is expected by the scenario
+	[[ $- == *e* ]] || return 0
 	echo "FAIL: command failed (exit $rc): $cmd [${BASH_SOURCE[1]##*/} line ${BASH_LINENO[0]}]" >&2
 }
 trap lab_on_err ERR
@@ -109,9 +114,9 @@ assert_missing() { [ ! -e "$1" ] || fail "${2:-$1 should not exist}"; }
 wait_for() {
 	local secs=$1 what=$2 end
 	shift 2
-	end=$(awk -v n="${EPOCHREALTIME/,/.}" -v s="$secs" 'BEGIN { printf "%.3f", n + s }')
+	end=$(( ${EPOCHREALTIME/[.,]/} + ${secs%.*} * 1000000 ))
 	until "$@" >/dev/null 2>&1; do
-		awk -v n="${EPOCHREALTIME/,/.}" -v e="$end" 'BEGIN { exit !(n > e) }' && fail "timed out after ${secs}s waiting for $what"
+		(( ${EPOCHREALTIME/[.,]/} > end )) && fail "timed out after ${secs}s waiting for $what"
 		sleep 0.1
 	done
 }
@@ -185,7 +190,10 @@ nvmet_export_null() {
 	echo "$size" >"/sys/kernel/config/nullb/$name/size"
 	echo 1 >"/sys/kernel/config/nullb/$name/memory_backed"
 	echo 1 >"/sys/kernel/config/nullb/$name/power"
-	dev=/dev/nullb$(cat "/sys/kernel/config/nullb/$name/index")
+	# 6.1 names the disk after the configfs directory (older kernels: nullb<index>)
+	dev=/dev/$name
+	[ -e "$dev" ] || [ ! -e "/dev/nullb$(<"/sys/kernel/config/nullb/$name/index")" ] ||
+		dev=/dev/nullb$(<"/sys/kernel/config/nullb/$name/index")
 	wait_for_file "$dev" 5
 	nvmet_subsys_create "$nqn"
 	nvmet_ns_add "$nqn" 1 "$dev"
@@ -237,7 +245,7 @@ nvme_connect_tcp() {
 nvme_subsys_dir() {
 	local d
 	for d in /sys/class/nvme-subsystem/nvme-subsys*; do
-		[ -f "$d/subsysnqn" ] && [ "$(cat "$d/subsysnqn")" = "$1" ] && { echo "$d"; return 0; }
+		[ -f "$d/subsysnqn" ] && [ "$(<"$d/subsysnqn")" = "$1" ] && { echo "$d"; return 0; }
 	done
 	return 1
 }
@@ -247,7 +255,7 @@ nvme_ctrls() {
 	local d c
 	d=$(nvme_subsys_dir "$1") || return 0
 	for c in "$d"/nvme*; do
-		[[ $(basename "$c") =~ ^nvme[0-9]+$ ]] && basename "$c"
+		[[ ${c##*/} =~ ^nvme[0-9]+$ ]] && echo "${c##*/}"
 	done
 	return 0
 }
@@ -260,9 +268,9 @@ nvme_ns_dev() {
 	d=$(nvme_subsys_dir "$1") || return 1
 	for e in "$d"/nvme*n* "$d"/nvme*/nvme*n*; do
 		[ -e "$e/nsid" ] || continue
-		name=$(basename "$e")
+		name=${e##*/}
 		[[ $name =~ ^nvme[0-9]+n[0-9]+$ ]] || continue
-		[ "$(cat "$e/nsid")" = "$nsid" ] || continue
+		[ "$(<"$e/nsid")" = "$nsid" ] || continue
 		[ -b "/dev/$name" ] && { echo "/dev/$name"; return 0; }
 	done
 	return 1
@@ -273,7 +281,7 @@ wait_for_ns_dev() { # wait_for_ns_dev NQN SECONDS: prints the device
 	nvme_ns_dev "$1"
 }
 
-ctrl_state() { cat "/sys/class/nvme/$1/state" 2>/dev/null || echo gone; }
+ctrl_state() { local s; { s=$(<"/sys/class/nvme/$1/state"); } 2>/dev/null && echo "$s" || echo gone; }
 
 # wait_for_ctrl_state CTRL STATE SECONDS ("gone" waits for the controller to be deleted)
 wait_for_ctrl_state() {
@@ -283,17 +291,23 @@ wait_for_ctrl_state() {
 
 # ------------------------------------------------------------------ PCI / VFIO
 pci_dev() { echo "/sys/bus/pci/devices/$1"; }
+# (bash builtins where possible: every fork+exec costs ~0.1 s under TCG)
 pci_driver() { # current driver name or "none"
 	local l
-	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) && basename "$l" || echo none
+	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) && echo "${l##*/}" || echo none
 }
-pci_group() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+pci_group() { local l; l=$(readlink "/sys/bus/pci/devices/$1/iommu_group") && echo "${l##*/}"; }
+pci_group_members() { # pci_group_members GROUP: addresses, one a line
+	local d
+	for d in "/sys/kernel/iommu_groups/$1/devices"/*; do echo "${d##*/}"; done
+}
+pci_class() { local c; c=$(<"/sys/bus/pci/devices/$1/class") && echo "$c"; }
 
 # pci_find VENDOR:DEVICE: addresses of matching devices, one a line
 pci_find() {
 	local d v=${1%:*} p=${1#*:}
 	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = "0x$v" ] && [ "$(cat "$d/device")" = "0x$p" ] && basename "$d"
+		[ "$(<"$d/vendor")" = "0x$v" ] && [ "$(<"$d/device")" = "0x$p" ] && echo "${d##*/}"
 	done
 	return 0
 }

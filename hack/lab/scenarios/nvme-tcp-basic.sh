@@ -20,10 +20,10 @@ nvmet_allow_host "$SUBNQN" "$HOSTNQN"
 assert_eq 0 "$(cat "$NVMET/subsystems/$SUBNQN/attr_allow_any_host")" attr_allow_any_host
 
 step "nvme connect"
-t=${EPOCHREALTIME/,/.}
+t=$(now_us)
 nvme_connect_tcp "$SUBNQN" "$PORT" "$HOSTNQN" --ctrl-loss-tmo=5 --reconnect-delay=1
 dev=$(wait_for_ns_dev "$SUBNQN" 10)
-step "connected in $(awk -v a="$t" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.2f", b - a }') s: namespace $dev"
+step "connected in $(since_us "$t") s: namespace $dev"
 mapfile -t ctrls < <(nvme_ctrls "$SUBNQN")
 assert_eq 1 "${#ctrls[@]}" "controllers of $SUBNQN"
 ctrl=${ctrls[0]}
