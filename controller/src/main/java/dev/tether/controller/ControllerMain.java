@@ -1,6 +1,9 @@
 package dev.tether.controller;
 
 import csi.v1.Csi.PluginCapability.Service.Type;
+import dev.tether.controller.backend.BackendOptions;
+import dev.tether.controller.backend.Backends;
+import dev.tether.controller.backend.StorageBackend;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
 import dev.tether.driver.cli.CommonOptions;
@@ -27,6 +30,9 @@ public final class ControllerMain implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    BackendOptions backendOptions;
+
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
             defaultValue = "${env:TETHER_METRICS_ADDRESS:-:9810}",
             description = "Serve /metrics, /healthz and /readyz here; empty disables (env TETHER_METRICS_ADDRESS; default ${DEFAULT-VALUE}).")
@@ -43,6 +49,8 @@ public final class ControllerMain implements Callable<Integer> {
         LogSetup.configure(common.logFormat, common.logLevel);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Readiness readiness = new Readiness();
+        StorageBackend backend = Backends.create(backendOptions, registry);
+        readiness.add("backend", backend::healthProblem);
         var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
         NotServed notYet = new NotServed();
         ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);

@@ -23,7 +23,7 @@ class ControllerAppIT {
     void servesIdentityAndControllerOnAUnixSocketAndCleansUpOnSigterm() throws Exception {
         Path socket = dir.resolve("csi/controller.sock");
         try (AppProcess app = AppProcess.start(JAR, dir.resolve("app.log"), List.of(
-                "--endpoint", "unix://" + socket, "--kubeconfig", "none", "--metrics-address", "127.0.0.1:0"))) {
+                "--endpoint", "unix://" + socket, "--kubeconfig", "none", "--backend", "fake", "--metrics-address", "127.0.0.1:0"))) {
             app.awaitSocket(socket, Duration.ofSeconds(30));
             try (CsiClient client = new CsiClient(new Endpoint.Unix(socket))) {
                 Csi.GetPluginInfoResponse info = client.identity().getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance());

@@ -13,6 +13,9 @@ public interface StorageBackend {
     /** Short name for logs and metrics ({@code nvmet}, {@code fake}). */
     String name();
 
+    /** Empty when the backend can serve; otherwise why not (target unreachable, configfs missing), for Probe and /readyz. */
+    Optional<String> healthProblem();
+
     Optional<BackendVolume> get(VolumeId id);
 
     /** Lets {@code host} connect to the volume. Idempotent. May refuse (UNAVAILABLE) while a cut host's queued I/O could still land. */
