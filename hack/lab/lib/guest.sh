@@ -289,6 +289,28 @@ wait_for_ctrl_state() {
 	wait_for "$3" "$1 to be $2 (now $(ctrl_state "$1"))" lab_state_is "$1" "$2"
 }
 
+# watch_ctrl_state CTRL FILE: background watcher; appends "<usec> <state>" to FILE on every
+# change of /sys/class/nvme/CTRL/state (polled every 50 ms) and, with LAB_WATCH_VERBOSE=1,
+# prints a step line. Stops when the controller is gone or the scenario ends.
+watch_ctrl_state() {
+	local c=$1 f=$2
+	(
+		trap - ERR EXIT
+		prev=
+		while :; do
+			s=$(ctrl_state "$c")
+			if [ "$s" != "$prev" ]; then
+				echo "${EPOCHREALTIME/[.,]/} $s" >>"$f"
+				[ "${LAB_WATCH_VERBOSE:-0}" = 1 ] && step "    $c: ${prev:-start} -> $s"
+				prev=$s
+			fi
+			[ "$s" = gone ] && exit 0
+			sleep 0.05
+		done
+	) &
+	LAB_BG_PIDS+=("$!")
+}
+
 # ------------------------------------------------------------------ PCI / VFIO
 pci_dev() { echo "/sys/bus/pci/devices/$1"; }
 # (bash builtins where possible: every fork+exec costs ~0.1 s under TCG)

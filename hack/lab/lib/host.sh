@@ -193,8 +193,13 @@ lab_wait_guest_exit() { # lab_wait_guest_exit SECONDS
 # Stop the guest: QMP quit first (clean for qemu), then SIGKILL by pid.
 lab_kill_guest() {
 	lab_guest_alive || { QEMU_PID=; return 0; }
-	qmp '{"execute":"quit"}' || true
-	lab_wait_guest_exit 5 || { kill -KILL "$QEMU_PID" 2>/dev/null; lab_wait_guest_exit 5 || true; }
+	if qmp '{"execute":"quit"}' && lab_wait_guest_exit 5; then
+		log "guest stopped via QMP quit"
+	else
+		log "guest did not quit via QMP: SIGKILL $QEMU_PID"
+		kill -KILL "$QEMU_PID" 2>/dev/null
+		lab_wait_guest_exit 5 || true
+	fi
 	QEMU_PID=
 }
 
