@@ -257,7 +257,7 @@ public final class NvmetBackend implements StorageBackend {
                 return current;
             } catch (UncheckedIOException e) {
                 failed.add(current.port());
-                if (failed.size() >= 3) {
+                if (!String.valueOf(e.getMessage()).contains("Address already in use") || failed.size() >= 3) {
                     throw e;
                 }
                 LOG.warn("volume {}: port {} did not take the subsystem ({}); trying another port", record.id(), current.port(), e.getMessage());
@@ -448,6 +448,7 @@ public final class NvmetBackend implements StorageBackend {
                 Duration window = VolumeParameters.parse(record.parameters()).queuedIoHorizon().plus(settings.fenceMargin());
                 fence = new Fence(now, now.plus(window), false, 0, "");
                 book.put(host, fence);
+                files.ensureDir(fences.dir());
                 fences.save(volume, book, now);
             }
             try {
