@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# Helpers shared by the backend-*.sh scenarios (sourced, not a scenario itself): run the controller with the nvmet
+# backend in local mode inside the guest and talk to it with CsiCall over its unix socket.
+
+BK_SOCK=/run/tether/csi.sock
+BK_DIR=/tmp/tether-backing
+BK_TEST_CLASSES=$LAB_REPO/controller/target/test-classes
+BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto)
+
+# bk_controller [extra flags...]: start the controller (nvmet, local, 127.0.0.1, ports 4430-4439) and wait for it
+bk_controller() {
+	[ -d "$BK_TEST_CLASSES" ] || fail "missing $BK_TEST_CLASSES: build with ./mvnw -q -DskipTests package test-compile on the host"
+	mkdir -p /run/tether "$BK_DIR"
+	# Until ControllerMain wires VolumeService and fencing, LabController (test classes) is the same server with
+	# publish mapped straight to grant/revoke; everything under test (backend, volume RPCs) is the shipped code.
+	"${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR:$BK_TEST_CLASSES" dev.tether.controller.volumes.LabController \
+		--endpoint "unix://$BK_SOCK" --backend nvmet --nvmet-target local --nvmet-address 127.0.0.1 \
+		--nvmet-ports 4430-4439 --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s \
+		"$@" >"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
+	TETHER_CONTROLLER_PID=$!
+	LAB_BG_PIDS+=("$TETHER_CONTROLLER_PID")
+	wait_for_socket "$BK_SOCK" 60
+	step "controller up (pid $TETHER_CONTROLLER_PID), log $LAB_OUT/tether-controller.log"
+}
+
+# csi RPC JSON: call the controller; prints the JSON answer; returns the gRPC code
+csi() {
+	"${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR" dev.tether.controller.tools.CsiCall --endpoint "unix://$BK_SOCK" "$@"
+}
+
+# csi_ok RPC JSON: must succeed; prints the answer
+csi_ok() {
+	local out rc
+	out=$(csi "$@" 2>&1) && { echo "$out"; return 0; }
+	rc=$?
+	fail "$1 failed (exit $rc): $out"
+}
+
+# json FILTER: read JSON on stdin, print a value (python expression over 'j')
+json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+
+# bk_create NAME SIZE_MIB [MODE]: CreateVolume (mount ext4 or block), prints the response
+bk_create() {
+	local cap='{"mount":{"fsType":"ext4"},"accessMode":{"mode":"SINGLE_NODE_WRITER"}}'
+	[ "${3:-mount}" = block ] && cap='{"block":{},"accessMode":{"mode":"SINGLE_NODE_WRITER"}}'
+	csi_ok CreateVolume "{\"name\":\"$1\",\"capacityRange\":{\"requiredBytes\":$(($2 * 1048576))},\"volumeCapabilities\":[$cap]}"
+}
+
+bk_publish() { # bk_publish VOLUME NODE HOSTNQN
+	csi ControllerPublishVolume "{\"volumeId\":\"$1\",\"nodeId\":\"$2/$3\",\"volumeCapability\":{\"block\":{},\"accessMode\":{\"mode\":\"SINGLE_NODE_WRITER\"}}}"
+}
+
+bk_unpublish() { # bk_unpublish VOLUME NODE HOSTNQN
+	csi_ok ControllerUnpublishVolume "{\"volumeId\":\"$1\",\"nodeId\":\"$2/$3\"}" >/dev/null
+}
+
+# bk_connect NQN PORT HOSTNQN SRC_ADDR: connect as a simulated node from its own source address (so the target sees
+# distinct peers), fast_io_fail_tmo=5 as Tether's volume_context says; prints the controller name
+bk_connect() {
+	local nqn=$1 port=$2 host=$3 src=$4 c
+	timeout 30 nvme connect -t tcp -a 127.0.0.1 -s "$port" -n "$nqn" -w "$src" --hostnqn "$host" \
+		--hostid "$(lab_hostid "$host")" --ctrl-loss-tmo=-1 --reconnect-delay=1 --keep-alive-tmo=5 >/dev/null || return 1
+	for c in $(nvme_ctrls "$nqn"); do
+		if [ "$(<"/sys/class/nvme/$c/hostnqn")" = "$host" ]; then
+			echo 5 >"/sys/class/nvme/$c/fast_io_fail_tmo"
+			echo "$c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# bk_peers PORT: established target-side connections of a port, "local peer" one a line
+bk_peers() { ss -H -t -n state established "( sport = :$1 )" | awk '{print $(NF-1), $NF}'; }
+
+# sha_at FILE_OR_DEV OFFSET_MIB COUNT_MIB: sha256 of a range (page cache dropped first)
+sha_at() {
+	echo 3 >/proc/sys/vm/drop_caches
+	dd if="$1" bs=1M skip="$2" count="$3" status=none | sha256sum | cut -d' ' -f1
+}
