@@ -237,13 +237,14 @@ lab_boot() {
 		-virtfs "local,path=$rundir,mount_tag=results,security_model=none" \
 		"${LAB_QEMU_DEVICES[@]}" ${LAB_QEMU_EXTRA:-} \
 		>"$rundir/.qemu-stderr.log" 2>&1 </dev/null &
+	local job=$!
 	# the pid of qemu itself (not of timeout): wait for the pidfile
 	local i
 	for i in $(seq 50); do [ -s "$rundir/.qemu.pid" ] && break; sleep 0.1; done
 	QEMU_PID=$(cat "$rundir/.qemu.pid" 2>/dev/null || true)
 	if [ -z "$QEMU_PID" ]; then
 		for name in "${names[@]}"; do R_STATUS[$name]=FAIL; R_REASON[$name]="qemu did not start: $(tail -1 "$rundir/.qemu-stderr.log")"; done
-		wait 2>/dev/null
+		wait "$job" 2>/dev/null
 		return 1
 	fi
 	deadline=$(awk -v n="$start" -v s="$LAB_BOOT_TIMEOUT" 'BEGIN { printf "%.3f", n + s }')
@@ -300,7 +301,7 @@ lab_boot() {
 	else
 		lab_kill_guest
 	fi
-	wait 2>/dev/null
+	wait "$job" 2>/dev/null   # only qemu's job: other background jobs (the demo's tail) are not ours to wait for
 	QEMU_PID=
 	rm -f "$QMP_SOCK" "$rundir/.qemu.pid"
 	return "$broke"
