@@ -11,6 +11,7 @@
 #   finished  guest uptime (s) when it ended
 # Then powers the guest off. This script never exits normally: PID 1 must not.
 set -u
+echo "lab-runner: start at $(cut -d' ' -f1 /proc/uptime)s"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
 
