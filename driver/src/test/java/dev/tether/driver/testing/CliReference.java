@@ -35,7 +35,7 @@ public final class CliReference {
                     .replace("${COMPLETION-CANDIDATES}", candidates(option))
                     .replace("|", "\\|");
             out.append("| `").append(option.longestName()).append("` | `").append(env).append("` | ")
-                    .append(def.isEmpty() ? (option.required() ? "(required)" : "(none)") : "`" + def + "`")
+                    .append(def.isEmpty() ? (option.required() || !raw.contains(":-") ? "(required)" : "(none)") : "`" + def + "`")
                     .append(" | ").append(description.strip()).append(" |\n");
         }
         return out.toString();
