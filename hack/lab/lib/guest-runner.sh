@@ -11,6 +11,7 @@
 #   finished  guest uptime (s) when it ended
 # Then powers the guest off. This script never exits normally: PID 1 must not.
 set -u
+echo "lab-runner: start at $(cut -d' ' -f1 /proc/uptime)s"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
 
@@ -37,6 +38,20 @@ export LAB_KVER
 LAB_KVER=$(uname -r)
 scenarios=$(arg scenarios)
 
+# The guest kernel's modules are not in the host's /lib/modules: bind them there, so a
+# plain "modprobe X" works (Tether's own code, scripts) and so does the kernel's own
+# module autoloading (request_module runs /sbin/modprobe: e.g. tcp_diag for "ss -K").
+# If that is impossible (no overlay), point the kernel's modprobe at a wrapper with -d.
+if [ ! -d "/lib/modules/$LAB_KVER/kernel" ]; then
+	mkdir -p "/lib/modules/$LAB_KVER" 2>/dev/null &&
+		mount --bind "$LAB_KDIR/lib/modules/$LAB_KVER" "/lib/modules/$LAB_KVER" 2>/dev/null ||
+		{
+			printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$LAB_KDIR" >/run/lab-modprobe
+			chmod 755 /run/lab-modprobe
+			echo /run/lab-modprobe >/proc/sys/kernel/modprobe
+			echo "lab-runner: /lib/modules not writable; kernel.modprobe = /run/lab-modprobe"
+		}
+fi
 # configfs is a module in Debian's kernel; nvmet and null_blk are configured through it
 timeout 30 modprobe -d "$LAB_KDIR" configfs
 mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config

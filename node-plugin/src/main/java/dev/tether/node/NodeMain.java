@@ -36,7 +36,7 @@ public final class NodeMain implements Callable<Integer> {
 
     @Option(names = "--node-name", paramLabel = "NAME", required = true, converter = NodeNameConverter.class,
             defaultValue = "${env:TETHER_NODE_NAME}",
-            description = "This Kubernetes node's name (env TETHER_NODE_NAME, set from spec.nodeName).")
+            description = "This Kubernetes node's name, set from spec.nodeName in the DaemonSet (env TETHER_NODE_NAME; required).")
     String nodeName;
 
     @Option(names = "--hostnqn-file", paramLabel = "PATH", defaultValue = "${env:TETHER_HOSTNQN_FILE:-/etc/nvme/hostnqn}",

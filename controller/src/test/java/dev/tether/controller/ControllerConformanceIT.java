@@ -1,0 +1,56 @@
+package dev.tether.controller;
+
+import dev.tether.driver.conformance.ControllerRules;
+import dev.tether.driver.conformance.IdentityRules;
+import dev.tether.driver.grpc.Endpoint;
+import dev.tether.driver.testing.AppProcess;
+import dev.tether.driver.testing.CsiClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our CSI conformance suite, controller part: the shipped jar in standalone mode with the fake backend, checked over
+ * its real unix socket against the spec's rules, RPC by RPC.
+ */
+class ControllerConformanceIT {
+    @TempDir
+    static Path dir;
+    private static AppProcess app;
+    private static CsiClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path socket = dir.resolve("controller.sock");
+        app = AppProcess.start(AppProcess.jar("controller", "tether-controller.jar"), dir.resolve("controller.log"),
+                List.of("--endpoint", "unix://" + socket, "--kubeconfig", "none", "--backend", "fake",
+                        "--metrics-address", ""));
+        app.awaitSocket(socket, Duration.ofSeconds(30));
+        client = new CsiClient(new Endpoint.Unix(socket));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (app != null) {
+            app.terminate(Duration.ofSeconds(20));
+            app.close();
+        }
+    }
+
+    @Test
+    void identityFollowsTheSpec() {
+        IdentityRules.check(client.identity(), true);
+    }
+
+    @Test
+    void controllerCapabilitiesTellTheTruthAndMalformedRequestsAreRejected() {
+        ControllerRules.check(client.controller());
+    }
+}
