@@ -5,7 +5,7 @@
 BK_SOCK=/run/tether/csi.sock
 BK_DIR=/tmp/tether-backing
 BK_TEST_CLASSES=$LAB_REPO/controller/target/test-classes
-BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto)
+BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
 # bk_controller [extra flags...]: start the controller (nvmet, local, 127.0.0.1, ports 4430-4439) and wait for it
 bk_controller() {
@@ -15,43 +15,58 @@ bk_controller() {
 	# publish mapped straight to grant/revoke; everything under test (backend, volume RPCs) is the shipped code.
 	"${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR:$BK_TEST_CLASSES" dev.tether.controller.volumes.LabController \
 		--endpoint "unix://$BK_SOCK" --backend nvmet --nvmet-target local --nvmet-address 127.0.0.1 \
-		--nvmet-ports 4430-4439 --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s \
+		--nvmet-ports 4430-4439 --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s --nvmet-command-timeout 60s \
 		"$@" >"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
 	TETHER_CONTROLLER_PID=$!
 	LAB_BG_PIDS+=("$TETHER_CONTROLLER_PID")
-	wait_for_socket "$BK_SOCK" 60
-	step "controller up (pid $TETHER_CONTROLLER_PID), log $LAB_OUT/tether-controller.log"
+	bk_client
+	local t
+	t=$(now_us)
+	wait_for_socket "$BK_SOCK" 300
+	BK_START_SECS=$(since_us "$t")
+	step "controller up after $BK_START_SECS s (pid $TETHER_CONTROLLER_PID), log $LAB_OUT/tether-controller.log"
 }
 
-# csi RPC JSON: call the controller; prints the JSON answer; returns the gRPC code
+# One CsiCall JVM serves every call of a scenario (--lines): a JVM start costs seconds to minutes under TCG.
+bk_client() {
+	coproc CSI_CLIENT { "${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR" dev.tether.controller.tools.CsiCall \
+		--endpoint "unix://$BK_SOCK" --timeout-seconds 120 --lines 2>>"$LAB_OUT/csicall.log"; }
+	LAB_BG_PIDS+=("$CSI_CLIENT_PID")
+}
+
+# csi RPC [JSON]: one call; sets CSI_RC (gRPC code) and CSI_OUT (JSON answer, or "CODE: message"); returns 0
 csi() {
-	"${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR" dev.tether.controller.tools.CsiCall --endpoint "unix://$BK_SOCK" "$@"
+	local req=${2:-'{}'} line
+	[ -n "${CSI_CLIENT_PID:-}" ] || bk_client
+	printf '%s %s\n' "$1" "$req" >&"${CSI_CLIENT[1]}"
+	IFS= read -r -t 300 line <&"${CSI_CLIENT[0]}" || fail "no answer from CsiCall to $1 (log $LAB_OUT/csicall.log)"
+	CSI_RC=${line%% *}
+	CSI_OUT=${line#* }
+	echo "  csi $1 -> $CSI_RC ${CSI_OUT:0:160}" >>"$LAB_OUT/csi-calls.log"
 }
 
-# csi_ok RPC JSON: must succeed; prints the answer
+# csi_ok RPC [JSON]: must succeed; CSI_OUT holds the answer
 csi_ok() {
-	local out rc
-	out=$(csi "$@" 2>&1) && { echo "$out"; return 0; }
-	rc=$?
-	fail "$1 failed (exit $rc): $out"
+	csi "$@"
+	[ "$CSI_RC" = 0 ] || fail "$1 failed with code $CSI_RC: $CSI_OUT"
 }
 
 # json FILTER: read JSON on stdin, print a value (python expression over 'j')
 json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
-# bk_create NAME SIZE_MIB [MODE]: CreateVolume (mount ext4 or block), prints the response
+# bk_create NAME SIZE_MIB [MODE]: CreateVolume (mount ext4 or block); answer in CSI_OUT
 bk_create() {
 	local cap='{"mount":{"fsType":"ext4"},"accessMode":{"mode":"SINGLE_NODE_WRITER"}}'
 	[ "${3:-mount}" = block ] && cap='{"block":{},"accessMode":{"mode":"SINGLE_NODE_WRITER"}}'
 	csi_ok CreateVolume "{\"name\":\"$1\",\"capacityRange\":{\"requiredBytes\":$(($2 * 1048576))},\"volumeCapabilities\":[$cap]}"
 }
 
-bk_publish() { # bk_publish VOLUME NODE HOSTNQN
+bk_publish() { # bk_publish VOLUME NODE HOSTNQN: sets CSI_RC
 	csi ControllerPublishVolume "{\"volumeId\":\"$1\",\"nodeId\":\"$2/$3\",\"volumeCapability\":{\"block\":{},\"accessMode\":{\"mode\":\"SINGLE_NODE_WRITER\"}}}"
 }
 
 bk_unpublish() { # bk_unpublish VOLUME NODE HOSTNQN
-	csi_ok ControllerUnpublishVolume "{\"volumeId\":\"$1\",\"nodeId\":\"$2/$3\"}" >/dev/null
+	csi_ok ControllerUnpublishVolume "{\"volumeId\":\"$1\",\"nodeId\":\"$2/$3\"}"
 }
 
 # bk_connect NQN PORT HOSTNQN SRC_ADDR: connect as a simulated node from its own source address (so the target sees

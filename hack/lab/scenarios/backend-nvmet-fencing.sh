@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 400
+# timeout: 1200
 # default: yes
 # description: revoke is a fence at the target: node-a's connections are cut, its later writes never reach the backing file (before or after it is granted again, which waits out the fence window), node-c on the same target keeps its I/O; the ss -K cut and the port-relink fallback both verified
 set -euo pipefail
@@ -13,13 +13,17 @@ load_modules nvmet nvmet-tcp nvme-tcp tcp_diag
 bk_controller
 
 step "two volumes on the target: fence-a for node-a, fence-c for node-c"
-a=$(bk_create fence-a 64 block)
-c=$(bk_create fence-c 64 block)
+bk_create fence-a 64 block
+a=$CSI_OUT
+bk_create fence-c 64 block
+c=$CSI_OUT
 nqn_a=$(json 'j["volume"]["volumeContext"]["nqn"]' <<<"$a"); port_a=$(json 'j["volume"]["volumeContext"]["transportPort"]' <<<"$a")
 nqn_c=$(json 'j["volume"]["volumeContext"]["nqn"]' <<<"$c"); port_c=$(json 'j["volume"]["volumeContext"]["transportPort"]' <<<"$c")
 [ "$port_a" != "$port_c" ] || fail "volumes share port $port_a"
-bk_publish fence-a node-a "$NODE_A" >/dev/null || fail "publish fence-a"
-bk_publish fence-c node-c "$NODE_C" >/dev/null || fail "publish fence-c"
+bk_publish fence-a node-a "$NODE_A"
+assert_eq 0 "$CSI_RC" "publish fence-a ($CSI_OUT)"
+bk_publish fence-c node-c "$NODE_C"
+assert_eq 0 "$CSI_RC" "publish fence-c ($CSI_OUT)"
 ctrl_a=$(bk_connect "$nqn_a" "$port_a" "$NODE_A" 127.0.0.2) || fail "node-a connect"
 ctrl_c=$(bk_connect "$nqn_c" "$port_c" "$NODE_C" 127.0.0.3) || fail "node-c connect"
 dev_a=$(wait_for_ns_dev "$nqn_a" 10)
@@ -78,13 +82,13 @@ step "node-a queues one more write (it will hang or fail) and is published again
 head -c 1M /dev/urandom >/tmp/queued
 (trap - ERR EXIT; timeout 120 dd if=/tmp/queued of="$dev_a" bs=1M seek=3 oflag=direct status=none 2>/dev/null; echo "$?" >/tmp/queued.rc) &
 LAB_BG_PIDS+=("$!")
-set +e; out=$(bk_publish fence-a node-a "$NODE_A" 2>&1); rc=$?; set -e
-assert_eq 14 "$rc" "re-publish inside the fence window ($out)"
-[[ $out == *"retry after"* ]] || fail "UNAVAILABLE does not say when to retry: $out"
-step "  refused: ${out:0:220}"
+bk_publish fence-a node-a "$NODE_A"
+assert_eq 14 "$CSI_RC" "re-publish inside the fence window ($CSI_OUT)"
+[[ $CSI_OUT == *"retry after"* ]] || fail "UNAVAILABLE does not say when to retry: $CSI_OUT"
+step "  refused: ${CSI_OUT:0:260}"
 retry=0
-t=$(now_us)
-until bk_publish fence-a node-a "$NODE_A" >/dev/null 2>&1; do
+while bk_publish fence-a node-a "$NODE_A"; [ "$CSI_RC" != 0 ]; do
+	[ "$CSI_RC" = 14 ] || fail "re-publish failed with $CSI_RC: $CSI_OUT"
 	retry=$((retry + 1))
 	(( retry < 60 )) || fail "node-a never granted again"
 	sleep 1

@@ -13,7 +13,14 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import dev.tether.driver.logging.LogFormat;
+import dev.tether.driver.logging.LogSetup;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * [--endpoint unix:///run/tether/csi.sock] [--timeout-seconds 60] CreateVolume '{"name":"v1",...}'}. The exit code is the
  * gRPC status code (0 OK, 3 INVALID_ARGUMENT, 5 NOT_FOUND, ...); the status message goes to stderr as
  * {@code CODE: message}. Usage errors exit 64.
+ *
+ * <p>With {@code --lines} it serves many calls from one JVM (a JVM start is slow in the emulated lab): each stdin line
+ * {@code <Rpc> <json-request-on-one-line>} is answered by one stdout line {@code <code> <json-response>} (code 0) or
+ * {@code <code> <CODE: message>}, over one channel.
  */
 public final class CsiCall {
     static final int USAGE = 64;
@@ -37,10 +48,17 @@ public final class CsiCall {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        LogSetup.configure(LogFormat.text, "error");
         String endpoint = System.getenv().getOrDefault("TETHER_ENDPOINT", "unix:///run/tether/csi.sock");
         long timeoutSeconds = 60;
+        boolean lines = false;
         int i = 0;
         for (; i < args.length && args[i].startsWith("--"); i += 2) {
+            if (args[i].equals("--lines")) {
+                lines = true;
+                i--;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 return usage(err, "flag " + args[i] + " needs a value");
             }
@@ -52,11 +70,41 @@ public final class CsiCall {
                 }
             }
         }
-        if (args.length - i < 1 || args.length - i > 2) {
-            return usage(err, "expected <Rpc> [<json-request>]");
+        if (lines ? args.length != i : args.length - i < 1 || args.length - i > 2) {
+            return usage(err, lines ? "--lines takes requests on stdin, not arguments" : "expected <Rpc> [<json-request>]");
         }
-        String rpc = args[i];
-        String json = args.length - i == 2 ? args[i + 1] : "{}";
+        String target = endpoint.startsWith("tcp://") ? "dns:///" + endpoint.substring("tcp://".length()) : endpoint;
+        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        try {
+            if (!lines) {
+                return call(channel, args[i], args.length - i == 2 ? args[i + 1] : "{}", timeoutSeconds, JsonFormat.printer(), out, err);
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            JsonFormat.Printer compact = JsonFormat.printer().omittingInsignificantWhitespace();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] parts = line.strip().split("\\s+", 2);
+                ByteArrayOutputStream problem = new ByteArrayOutputStream();
+                ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                int code = call(channel, parts[0], parts.length == 2 ? parts[1] : "{}", timeoutSeconds, compact,
+                        new PrintStream(answer, true, StandardCharsets.UTF_8), new PrintStream(problem, true, StandardCharsets.UTF_8));
+                String text = code == 0 ? answer.toString(StandardCharsets.UTF_8) : problem.toString(StandardCharsets.UTF_8);
+                out.println(code + " " + text.replace('\n', ' ').strip());
+                out.flush();
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("CsiCall: cannot read stdin: " + e.getMessage());
+            return USAGE;
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static int call(ManagedChannel channel, String rpc, String json, long timeoutSeconds, JsonFormat.Printer printer,
+            PrintStream out, PrintStream err) {
         MethodDescriptor<Message, Message> method = find(rpc);
         if (method == null) {
             return usage(err, "no Identity, Controller or Node RPC named '" + rpc + "'");
@@ -68,12 +116,10 @@ public final class CsiCall {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             return usage(err, "request is not a " + request.getDescriptorForType().getName() + " in JSON: " + e.getMessage());
         }
-        String target = endpoint.startsWith("tcp://") ? "dns:///" + endpoint.substring("tcp://".length()) : endpoint;
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
         try {
             Message response = ClientCalls.blockingUnaryCall(channel, method,
                     CallOptions.DEFAULT.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS), request.build());
-            out.println(JsonFormat.printer().print(response));
+            out.println(printer.print(response));
             return 0;
         } catch (StatusRuntimeException e) {
             err.println(e.getStatus().getCode() + ": " + e.getStatus().getDescription());
@@ -81,8 +127,6 @@ public final class CsiCall {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             err.println("cannot print the response as JSON: " + e.getMessage());
             return USAGE;
-        } finally {
-            channel.shutdownNow();
         }
     }
 
@@ -101,6 +145,7 @@ public final class CsiCall {
     private static int usage(PrintStream err, String problem) {
         err.println("CsiCall: " + problem);
         err.println("usage: CsiCall [--endpoint unix:///path|tcp://host:port] [--timeout-seconds N] <Rpc> [<json-request>]");
+        err.println("       CsiCall [--endpoint ...] --lines   (stdin: '<Rpc> <json>' per line; stdout: '<code> <answer>' per line)");
         return USAGE;
     }
 }

@@ -24,17 +24,19 @@ final class CapacityRanges {
         if (limit > 0 && required > limit) {
             throw new OutOfRangeException("capacity_range: required_bytes " + required + " is more than limit_bytes " + limit);
         }
-        long wanted = Math.max(required, minimum);
-        if (wanted == 0) {
-            wanted = limit > 0 ? Math.min(DEFAULT_BYTES, limit) : DEFAULT_BYTES;
+        if (required == 0 && minimum == 0) {
+            // No lower bound: the default size, or as much of the limit as whole MiB allow.
+            long size = limit > 0 ? Math.min(DEFAULT_BYTES, limit / UNIT * UNIT) : DEFAULT_BYTES;
+            if (size == 0) {
+                throw new OutOfRangeException("capacity_range: limit_bytes " + limit + " is less than 1 MiB, the smallest volume");
+            }
+            return size;
         }
+        long wanted = Math.max(required, minimum);
         long size = roundUp(wanted);
         if (limit > 0 && size > limit) {
-            long down = limit / UNIT * UNIT;
-            if (down >= Math.max(wanted, 1) && down > 0) {
-                return down;
-            }
-            throw new OutOfRangeException("capacity_range: volumes are allocated in whole MiB; " + wanted
+            throw new OutOfRangeException("capacity_range: volumes are allocated in whole MiB" + (minimum > required
+                    ? " and cannot be smaller than their source (" + minimum + " bytes)" : "") + "; " + wanted
                     + " bytes round up to " + size + ", over limit_bytes " + limit);
         }
         return size;
