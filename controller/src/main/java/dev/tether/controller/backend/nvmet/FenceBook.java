@@ -1,6 +1,6 @@
 package dev.tether.controller.backend.nvmet;
 
-import dev.tether.controller.backend.target.TargetHost;
+import dev.tether.controller.backend.host.TargetHost;
 import dev.tether.driver.model.Nqn;
 import dev.tether.driver.model.VolumeId;
 import java.time.Instant;

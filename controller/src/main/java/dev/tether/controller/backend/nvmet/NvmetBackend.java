@@ -10,7 +10,7 @@ import dev.tether.controller.backend.VolumeHealth;
 import dev.tether.controller.backend.VolumeParameters;
 import dev.tether.controller.backend.VolumeSource;
 import dev.tether.controller.backend.VolumeSpec;
-import dev.tether.controller.backend.target.TargetHost;
+import dev.tether.controller.backend.host.TargetHost;
 import dev.tether.driver.error.AlreadyExistsException;
 import dev.tether.driver.error.CsiException;
 import dev.tether.driver.error.FailedPreconditionException;

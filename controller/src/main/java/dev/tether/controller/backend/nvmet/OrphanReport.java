@@ -1,6 +1,6 @@
 package dev.tether.controller.backend.nvmet;
 
-import dev.tether.controller.backend.target.TargetHost;
+import dev.tether.controller.backend.host.TargetHost;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.tether.controller.backend.nvmet;
 
 import dev.tether.controller.backend.SnapshotId;
-import dev.tether.controller.backend.target.TargetHost;
+import dev.tether.controller.backend.host.TargetHost;
 import dev.tether.driver.model.VolumeId;
 import java.util.ArrayList;
 import java.util.List;

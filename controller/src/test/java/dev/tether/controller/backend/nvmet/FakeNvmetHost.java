@@ -1,6 +1,6 @@
 package dev.tether.controller.backend.nvmet;
 
-import dev.tether.controller.backend.target.TargetHost;
+import dev.tether.controller.backend.host.TargetHost;
 import dev.tether.driver.sys.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
