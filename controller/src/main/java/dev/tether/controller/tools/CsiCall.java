@@ -18,6 +18,7 @@ import dev.tether.driver.logging.LogSetup;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +45,10 @@ public final class CsiCall {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.in, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
         LogSetup.configure(LogFormat.text, "error");
         String endpoint = System.getenv().getOrDefault("TETHER_ENDPOINT", "unix:///run/tether/csi.sock");
         long timeoutSeconds = 60;
@@ -79,7 +80,7 @@ public final class CsiCall {
             if (!lines) {
                 return call(channel, args[i], args.length - i == 2 ? args[i + 1] : "{}", timeoutSeconds, JsonFormat.printer(), out, err);
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
             JsonFormat.Printer compact = JsonFormat.printer().omittingInsignificantWhitespace();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank()) {
