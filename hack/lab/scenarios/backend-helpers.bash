@@ -4,7 +4,12 @@
 
 BK_SOCK=/run/tether/csi.sock
 BK_DIR=/tmp/tether-backing
-BK_TEST_CLASSES=$LAB_REPO/controller/target/test-classes
+# LAB_ENV_BK_BUILD=<dir with tether-controller.jar and test-classes/>: run a copy, so a rebuild on the host during a
+# long run cannot pull classes away under the guest
+BK_TEST_CLASSES=${LAB_ENV_BK_BUILD:+$LAB_ENV_BK_BUILD/test-classes}
+BK_TEST_CLASSES=${BK_TEST_CLASSES:-$LAB_REPO/controller/target/test-classes}
+TETHER_CONTROLLER_JAR=${LAB_ENV_BK_BUILD:+$LAB_ENV_BK_BUILD/tether-controller.jar}
+TETHER_CONTROLLER_JAR=${TETHER_CONTROLLER_JAR:-$LAB_REPO/controller/target/tether-controller.jar}
 BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
 # bk_controller [extra flags...]: start the controller (nvmet, local, 127.0.0.1, ports 4430-4439) and wait for it
@@ -22,7 +27,11 @@ bk_controller() {
 	bk_client
 	local t
 	t=$(now_us)
-	wait_for_socket "$BK_SOCK" 300
+	until [ -S "$BK_SOCK" ]; do
+		kill -0 "$TETHER_CONTROLLER_PID" 2>/dev/null || fail "controller exited: $(tail -3 "$LAB_OUT/tether-controller.log")"
+		(( $(now_us) - t < 300000000 )) || fail "no controller socket $BK_SOCK after 300 s"
+		sleep 0.2
+	done
 	BK_START_SECS=$(since_us "$t")
 	step "controller up after $BK_START_SECS s (pid $TETHER_CONTROLLER_PID), log $LAB_OUT/tether-controller.log"
 }

@@ -174,7 +174,7 @@ public final class NvmetBackend implements StorageBackend {
         if (!record.name().equals(spec.name()) || record.capacityBytes() != spec.capacityBytes()
                 || !record.parameters().equals(spec.parameterMap()) || !record.source().equals(spec.source())) {
             throw new AlreadyExistsException("volume '" + spec.id() + "' already exists (name '" + record.name() + "', "
-                    + record.capacityBytes() + " bytes, source " + record.source() + ", parameters " + record.parameters()
+                    + record.capacityBytes() + " bytes, source " + record.source() + ", parameters " + new TreeMap<>(record.parameters())
                     + "); this request asks for name '" + spec.name() + "', " + spec.capacityBytes() + " bytes, source "
                     + spec.source() + ", parameters " + spec.parameterMap());
         }
