@@ -1,13 +1,12 @@
 package dev.tether.controller.doctor;
 
-import dev.tether.controller.backend.BackendOptions;
+import dev.tether.controller.backend.BackendKind;
 import dev.tether.driver.doctor.DoctorReport;
 import dev.tether.driver.sys.Sysfs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,8 +23,11 @@ public final class ControllerDoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    BackendOptions backend;
+    // The doctor declares the backend flags it reads itself (same names and variables as the controller's), so
+    // options added to BackendOptions can never clash with them.
+    @Option(names = "--backend", paramLabel = "KIND", defaultValue = "${env:TETHER_BACKEND:-nvmet}",
+            description = "Storage backend: ${COMPLETION-CANDIDATES} (env TETHER_BACKEND; default ${DEFAULT-VALUE}).")
+    BackendKind backend;
 
     @Option(names = "--nvmet-mode", paramLabel = "MODE", defaultValue = "${env:TETHER_NVMET_MODE:-ssh}",
             description = "nvmet on this host (local) or on a storage node over SSH: ${COMPLETION-CANDIDATES} "
@@ -72,10 +74,10 @@ public final class ControllerDoctorCommand implements Callable<Integer> {
     public Integer call() {
         NvmetSettings nvmet = new NvmetSettings(mode, configfsDir, backingDir, minFreeGib << 30, sshHost, sshPort, sshKeyFile,
                 knownHosts);
-        DoctorReport report = DoctorReport.run(BackendDoctors.forBackend(backend.kind, nvmet, new Sysfs(hostRoot)).checks());
+        DoctorReport report = DoctorReport.run(BackendDoctors.forBackend(backend, nvmet, new Sysfs(hostRoot)).checks());
         PrintWriter out = spec.commandLine().getOut();
-        report.print("tether-controller doctor (backend " + backend.kind
-                + (backend.kind.name().equals("nvmet") ? ", " + mode : "") + ")", out);
+        report.print("tether-controller doctor (backend " + backend + (backend == BackendKind.nvmet ? ", " + mode : "") + ")",
+                out);
         return report.exitCode();
     }
 }
