@@ -47,6 +47,16 @@ final class Chart {
         }
     }
 
+    /** helm install --dry-run --client-only: the release output with NOTES.txt rendered, no cluster involved. */
+    static String notes(String valuesResource) {
+        var install = new Helm(Repo.CHART).install().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
+                .dryRun().clientOnly();
+        if (valuesResource != null) {
+            install.withValuesFile(resource("values/" + valuesResource));
+        }
+        return install.call().getOutput();
+    }
+
     static Rendered render() {
         return Rendered.parse(template());
     }
