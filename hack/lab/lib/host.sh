@@ -249,7 +249,8 @@ lab_boot() {
 		mkdir -p "$rundir/$name"
 	done
 	local hard=$((LAB_BOOT_TIMEOUT + total + 30))
-	QMP_SOCK=$rundir/.qmp-$$.sock
+	# short path: a unix socket path must fit in 108 bytes, a CI checkout path may not
+	QMP_SOCK=${TMPDIR:-/tmp}/tether-lab-$$.qmp
 	rm -f "$QMP_SOCK" "$rundir/.qemu.pid"
 	local joined
 	joined=$(IFS=,; echo "${rels[*]}")
