@@ -54,14 +54,16 @@ lab_on_err() {
 }
 trap lab_on_err ERR
 
-# on_exit "cmd": run cmd when the scenario ends (last registered runs first)
+# on_exit "cmd": run cmd (eval'd, errors ignored) when the scenario ends, pass or fail;
+# last registered runs first. Give blocking commands their own timeout.
 on_exit() { LAB_EXIT_HOOKS=("$1" "${LAB_EXIT_HOOKS[@]}"); }
 
 lab_exit() {
 	local rc=$? h p
 	trap - ERR
 	set +e
-	for h in "${LAB_EXIT_HOOKS[@]}"; do timeout 20 bash -c "$h" >/dev/null 2>&1 || eval "$h" >/dev/null 2>&1; done
+	# each hook in a subshell: a fail/exit inside one cannot end the cleanup or change the result
+	for h in "${LAB_EXIT_HOOKS[@]}"; do (trap - ERR EXIT; eval "$h") >/dev/null 2>&1; done
 	for p in "${LAB_BG_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -220,6 +222,15 @@ nvmet_unexport() {
 		rmdir "$n"
 	done
 	rmdir "$s"
+}
+
+# nvme_cleanup NQN: disconnect this host from NQN and remove the export (idempotent).
+# Register it early with on_exit "nvme_cleanup $NQN" so a failing scenario leaves
+# nothing behind for the next one in a --shared-boot guest.
+nvme_cleanup() {
+	[ -n "$(nvme_ctrls "$1")" ] && timeout 20 nvme disconnect -n "$1" >/dev/null 2>&1
+	nvmet_unexport "$1" 2>/dev/null
+	return 0
 }
 
 # ------------------------------------------------------------------ nvme host side

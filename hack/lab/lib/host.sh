@@ -47,7 +47,7 @@ lab_ensure_packages() {
 
 # ---------------------------------------------------------------- kernel
 # The kernel package: LAB_KERNEL_PKG, else what linux-image-amd64 depends on
-# (Debian 12's current 6.1 kernel). Prints "PKG VERSION".
+# (Debian 12's current 6.1 kernel). Sets KPKG and KPKG_VER.
 lab_kernel_pkg() {
 	local pkg=${LAB_KERNEL_PKG:-} ver try
 	for try in 1 2; do
@@ -57,7 +57,10 @@ lab_kernel_pkg() {
 		fi
 		if [ -n "$pkg" ]; then
 			ver=$(timeout 30 apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
-			[ -n "$ver" ] && [ "$ver" != "(none)" ] && { echo "$pkg $ver"; return 0; }
+			if [ -n "$ver" ] && [ "$ver" != "(none)" ]; then
+				KPKG=$pkg KPKG_VER=$ver
+				return 0
+			fi
 		fi
 		[ "$try" = 1 ] && { lab_apt_update || break; }
 	done
@@ -77,26 +80,53 @@ lab_extract_vmlinux() { # lab_extract_vmlinux VMLINUZ OUT: uncompressed ELF vmli
 	return 1
 }
 
+lab_newest_cached_kernel() {
+	local d
+	for d in $(ls -d "$LAB_CACHE"/kernel-*/ 2>/dev/null | sort -rV); do
+		[ -f "$d/ready" ] && { echo "${d%/}"; return 0; }
+	done
+	return 1
+}
+
 # Sets KVER, KDIR (dir with lib/modules/KVER, given to modprobe -d in the guest), KIMAGE, INITRD.
+# Serialised by a lock in the cache dir, so two runs never unpack into the same place.
 lab_kernel_prepare() {
-	local pv pkg ver key kc deb
 	mkdir -p "$LAB_CACHE"
-	if ! pv=$(lab_kernel_pkg); then
+	exec 9>"$LAB_CACHE/.prepare.lock"
+	flock -w 900 9 || { log "cannot lock $LAB_CACHE/.prepare.lock"; return 1; }
+	lab_kernel_prepare_locked
+	local rc=$?
+	exec 9>&-
+	return $rc
+}
+
+lab_kernel_prepare_locked() {
+	local pkg ver key kc deb
+	if ! lab_kernel_pkg; then
 		# offline: reuse the newest prepared kernel, if any
-		kc=$(ls -d "$LAB_CACHE"/kernel-*/ 2>/dev/null | sort -V | tail -1)
-		[ -n "$kc" ] && [ -f "$kc/ready" ] || { log "cannot resolve a linux-image-6.1 package and nothing cached"; return 1; }
-		kc=${kc%/}
+		kc=$(lab_newest_cached_kernel) || { log "cannot resolve a linux-image-6.1 package and nothing cached"; return 1; }
 		log "apt-cache gave no kernel; reusing cached $(basename "$kc")"
 	else
-		read -r pkg ver <<<"$pv"
+		pkg=$KPKG ver=$KPKG_VER
 		key="${pkg#linux-image-}_${ver}"
 		kc=$LAB_CACHE/kernel-$key
 		if [ ! -f "$kc/ready" ]; then
 			log "preparing kernel $pkg $ver in $kc (once)"
 			rm -rf "$kc" "$kc.tmp"
 			mkdir -p "$kc.tmp/dl"
-			(cd "$kc.tmp/dl" && timeout 600 apt-get download -q "$pkg=$ver" >../download.log 2>&1) ||
-				{ log "apt-get download $pkg=$ver failed, see $kc.tmp/download.log"; return 1; }
+			if ! (cd "$kc.tmp/dl" && timeout 600 apt-get download -q "$pkg=$ver" >../download.log 2>&1); then
+				# stale package lists (the version left the mirror): refresh once, else use the cache
+				if [ "$LAB_APT_UPDATED" = 0 ] && lab_apt_update; then
+					rm -rf "$kc.tmp"
+					lab_kernel_prepare_locked
+					return
+				fi
+				log "apt-get download $pkg=$ver failed, see $kc.tmp/download.log"
+				kc=$(lab_newest_cached_kernel) || return 1
+				log "reusing cached $(basename "$kc")"
+			fi
+		fi
+		if [ ! -f "$kc/ready" ]; then
 			deb=$(ls "$kc.tmp"/dl/*.deb)
 			timeout 300 dpkg -x "$deb" "$kc.tmp/root" || { log "dpkg -x failed"; return 1; }
 			KVER=$(ls "$kc.tmp/root/lib/modules" | head -1)
@@ -219,7 +249,8 @@ lab_boot() {
 		mkdir -p "$rundir/$name"
 	done
 	local hard=$((LAB_BOOT_TIMEOUT + total + 30))
-	QMP_SOCK=$rundir/.qmp-$$.sock
+	# short path: a unix socket path must fit in 108 bytes, a CI checkout path may not
+	QMP_SOCK=${TMPDIR:-/tmp}/tether-lab-$$.qmp
 	rm -f "$QMP_SOCK" "$rundir/.qemu.pid"
 	local joined
 	joined=$(IFS=,; echo "${rels[*]}")

@@ -8,10 +8,13 @@ set -euo pipefail
 SUBNQN=nqn.2026-01.dev.tether:lab-basic
 HOSTNQN=$(lab_hostnqn node-a)
 PORT=4420
-BACKING=/tmp/backing.img
+BACKING=/tmp/$LAB_SCENARIO.img   # unique per scenario: --shared-boot runs others in the same /tmp
+rm -f "$BACKING"
+on_exit "rm -f $BACKING"
 
 step "load nvmet, nvmet-tcp, nvme-tcp from $LAB_KDIR"
 load_modules nvmet nvmet-tcp nvme-tcp
+on_exit "nvme_cleanup $SUBNQN"
 
 step "export a 64 MiB file-backed namespace as $SUBNQN on 127.0.0.1:$PORT, allowed host $HOSTNQN"
 truncate -s 64M "$BACKING"

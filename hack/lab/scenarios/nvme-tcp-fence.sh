@@ -8,9 +8,12 @@ set -euo pipefail
 SUBNQN=nqn.2026-01.dev.tether:lab-fence
 HOSTNQN=$(lab_hostnqn node-a)
 PORT=4423
-BACKING=/tmp/backing.img
+BACKING=/tmp/$LAB_SCENARIO.img   # unique per scenario: --shared-boot runs others in the same /tmp
+rm -f "$BACKING"
+on_exit "rm -f $BACKING"
 
 load_modules nvmet nvmet-tcp nvme-tcp
+on_exit "nvme_cleanup $SUBNQN"
 truncate -s 32M "$BACKING"
 nvmet_export_file "$SUBNQN" "$BACKING" "$PORT"
 nvmet_allow_host "$SUBNQN" "$HOSTNQN"

@@ -11,6 +11,7 @@ INTRUDER=$(lab_hostnqn node-b)
 PORT=4421
 
 load_modules nvmet nvmet-tcp nvme-tcp
+on_exit "nvme_cleanup $SUBNQN"
 step "export a null_blk namespace as $SUBNQN, allowed_hosts = {node-a}"
 nvmet_export_null "$SUBNQN" "$PORT" 32 >/dev/null
 nvmet_allow_host "$SUBNQN" "$ALLOWED"

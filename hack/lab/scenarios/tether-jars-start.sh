@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 120
+# timeout: 240
 # default: yes
 # description: Tether's controller (--backend fake, standalone) and node plugin start in the guest from the host's build, serve their unix sockets and /healthz
 set -euo pipefail
@@ -18,9 +18,9 @@ step "start the controller (--backend fake, --kubeconfig none)"
 tether_controller --endpoint unix:///run/tether/controller.sock --backend fake --kubeconfig none \
 	--metrics-address 127.0.0.1:9810
 
-wait_for_socket /run/tether/node.sock 60
+wait_for_socket /run/tether/node.sock 150
 m_node=$(since_us "$t")
-wait_for_socket /run/tether/controller.sock 60
+wait_for_socket /run/tether/controller.sock 150
 m_both=$(since_us "$t")
 step "sockets up: node after ${m_node} s, both after ${m_both} s"
 kill -0 "$TETHER_NODE_PID" || fail "tether-node exited: $(tail -5 "$LAB_OUT/tether-node.log")"

@@ -11,6 +11,7 @@ mapfile -t devs < <(pci_find 8086:10d3)
 assert_eq 1 "${#devs[@]}" "number of e1000e (8086:10d3) devices"
 dev=${devs[0]}
 sys=$(pci_dev "$dev")
+on_exit "[ \"\$(pci_driver $dev)\" = vfio-pci ] && vfio_unbind $dev"
 wait_for 10 "$dev to bind to e1000e" test "$(pci_driver "$dev")" = e1000e
 assert_eq e1000e "$(pci_driver "$dev")" "driver of $dev"
 ls "$sys/net" >/dev/null 2>&1 || fail "$dev has no network interface while on e1000e"

@@ -14,6 +14,7 @@ for d in $(pci_find 1234:11e8); do
 done
 [ -n "$dev" ] || fail "no edu device with a group of its own"
 sys=$(pci_dev "$dev")
+on_exit "[ \"\$(pci_driver $dev)\" = vfio-pci ] && vfio_unbind $dev"
 group=$(pci_group "$dev")
 step "edu at $dev, IOMMU group $group, driver $(pci_driver "$dev")"
 assert_eq none "$(pci_driver "$dev")" "driver of edu before"

@@ -17,6 +17,7 @@ for d in $(pci_find 1234:11e8); do
 done
 [ -n "$edu" ] || fail "no edu device behind a PCI bridge (check LAB_QEMU_DEVICES in lib/host.sh)"
 group=$(pci_group "$edu")
+on_exit "for m in \$(pci_group_members $group); do [ \"\$(pci_driver \$m)\" = vfio-pci ] && vfio_unbind \$m; done"
 mapfile -t members < <(pci_group_members "$group")
 step "target $edu, IOMMU group $group: ${members[*]}"
 

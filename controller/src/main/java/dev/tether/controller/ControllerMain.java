@@ -4,6 +4,7 @@ import csi.v1.Csi.PluginCapability.Service.Type;
 import dev.tether.controller.backend.BackendOptions;
 import dev.tether.controller.backend.Backends;
 import dev.tether.controller.backend.StorageBackend;
+import dev.tether.controller.doctor.ControllerDoctorCommand;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
 import dev.tether.driver.cli.CommonOptions;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /** Wires the controller process together; no logic of its own. */
 @Command(name = "tether-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = ControllerDoctorCommand.class,
         description = "Tether CSI controller: provisions NVMe/TCP volumes and fences ControllerPublish/Unpublish.")
 public final class ControllerMain implements Callable<Integer> {
 

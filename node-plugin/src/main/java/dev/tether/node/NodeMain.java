@@ -10,10 +10,12 @@ import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
 import dev.tether.driver.logging.LogSetup;
 import dev.tether.driver.model.NodeId;
+import dev.tether.node.doctor.NodeDoctorCommand;
 import dev.tether.node.identity.HostIdentity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /** Wires the node plugin process together; no logic of its own. */
 @Command(name = "tether-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = NodeDoctorCommand.class,
         description = "Tether CSI node plugin: NVMe/TCP stage/publish with automatic recovery, and VFIO GPU binding.")
 public final class NodeMain implements Callable<Integer> {
 
@@ -76,7 +78,10 @@ public final class NodeMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = CommandLines.create(new NodeMain()).execute(args);
+        // doctor is dispatched before parsing: the server's required --node-name must not apply to it.
+        int code = args.length > 0 && "doctor".equals(args[0])
+                ? CommandLines.create(new NodeDoctorCommand()).execute(Arrays.copyOfRange(args, 1, args.length))
+                : CommandLines.create(new NodeMain()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
