@@ -75,12 +75,32 @@ header() { # header FILE KEY DEFAULT
 	echo "${v:-$3}"
 }
 
+# Two-guest scenarios: this guest is "storage" (169.254.77.1) or "node" (169.254.77.2)
+# on a private virtio-net link to the other guest (MAC 52:54:00:4c:41:01 / :02).
+export LAB_ROLE LAB_STORAGE_ADDR=169.254.77.1 LAB_NODE_ADDR=169.254.77.2 LAB_MY_ADDR= LAB_IFACE=
+LAB_ROLE=$(arg role)
+[ "$LAB_ROLE" = single ] && LAB_ROLE=
+if [ -n "$LAB_ROLE" ]; then
+	timeout 30 modprobe virtio_net
+	want=52:54:00:4c:41:01 LAB_MY_ADDR=$LAB_STORAGE_ADDR
+	[ "$LAB_ROLE" = node ] && want=52:54:00:4c:41:02 LAB_MY_ADDR=$LAB_NODE_ADDR
+	for _ in $(seq 100); do
+		for n in /sys/class/net/*; do [ "$(<"$n/address")" = "$want" ] && LAB_IFACE=${n##*/}; done
+		[ -n "$LAB_IFACE" ] && break
+		sleep 0.1
+	done
+	ip addr add "$LAB_MY_ADDR/24" dev "$LAB_IFACE" && ip link set "$LAB_IFACE" up
+	echo "lab-runner: role $LAB_ROLE, $LAB_IFACE = $LAB_MY_ADDR"
+fi
+
 echo "lab-runner: up $(cut -d' ' -f1 /proc/uptime)s, kernel $LAB_KVER, repo $LAB_REPO"
 for rel in ${scenarios//,/ }; do
 	file=$LAB_REPO/hack/lab/$rel
 	name=$(basename "$rel" .sh)
-	out=$LAB_RESULTS/$name
+	out=$LAB_RESULTS/$name${LAB_ROLE:+/$LAB_ROLE}
+	export LAB_SYNC=$LAB_RESULTS/$name/sync
 	mkdir -p "$out"
+	[ -z "$LAB_ROLE" ] || mkdir -p "$LAB_SYNC"
 	t=$(header "$file" timeout 120)
 	echo "lab-runner: scenario $name (timeout ${t}s)"
 	cut -d' ' -f1 /proc/uptime >"$out/started"

@@ -72,6 +72,8 @@ lab_exit() {
 		kill -KILL "$p" 2>/dev/null
 	done
 	if [ "$rc" != 0 ]; then
+		# two guests: tell the other one not to wait for us
+		[ -n "${LAB_ROLE:-}" ] && [ -n "${LAB_SYNC:-}" ] && echo "$rc" >"$LAB_SYNC/signal-failed-$LAB_ROLE"
 		lab_dump_state >"$LAB_OUT/state.txt" 2>&1
 		echo "(state of nvme/nvmet/pci at the failure: state.txt next to this log)"
 	fi
@@ -244,11 +246,11 @@ lab_hostid() {
 # lab_hostnqn NAME: a host NQN for a simulated node
 lab_hostnqn() { echo "nqn.2014-08.org.nvmexpress:uuid:$(lab_hostid "lab-host-$1")"; }
 
-# nvme_connect_tcp NQN PORT HOSTNQN [extra nvme connect args...]: connect to 127.0.0.1:PORT
+# nvme_connect_tcp NQN PORT HOSTNQN [extra nvme connect args...]: connect to ${LAB_TARGET_ADDR:-127.0.0.1}:PORT
 nvme_connect_tcp() {
 	local nqn=$1 port=$2 host=$3
 	shift 3
-	timeout 30 nvme connect -t tcp -a 127.0.0.1 -s "$port" -n "$nqn" \
+	timeout 30 nvme connect -t tcp -a "${LAB_TARGET_ADDR:-127.0.0.1}" -s "$port" -n "$nqn" \
 		--hostnqn "$host" --hostid "$(lab_hostid "$host")" "$@"
 }
 
@@ -364,6 +366,34 @@ vfio_unbind() {
 	timeout 30 sh -c 'echo > "$1"' _ "$d/driver_override" || fail "clearing driver_override of $a"
 	if [ -e "$d/driver" ]; then sysfs_write "$a" "$d/driver/unbind" || fail "unbind $a"; fi
 	sysfs_write "$a" /sys/bus/pci/drivers_probe || fail "drivers_probe $a"
+}
+
+# ------------------------------------------------------------------ two guests ("# guests: 2")
+# LAB_ROLE is storage or node; LAB_STORAGE_ADDR / LAB_NODE_ADDR / LAB_MY_ADDR the link's addresses.
+# lab_signal NAME / lab_wait_signal NAME SECONDS: a barrier between the two guests
+lab_signal() { echo "${LAB_ROLE:-single}" >"$LAB_SYNC/signal-$1"; }
+lab_wait_signal() {
+	lab_signalled() {
+		[ -e "$LAB_SYNC/signal-$1" ] && return 0
+		local f
+		for f in "$LAB_SYNC"/signal-failed-*; do
+			[ -e "$f" ] && [ "$f" != "$LAB_SYNC/signal-failed-$LAB_ROLE" ] && return 0
+		done
+		return 1
+	}
+	wait_for "$2" "the other guest's signal '$1'" lab_signalled "$1"
+	[ -e "$LAB_SYNC/signal-$1" ] || fail "the other guest failed (see its output.log) before signalling '$1'"
+}
+
+# lab_link ROLE up|down: the host sets that guest's link up or down (QMP set_link);
+# returns when done. Cuts the network without touching either kernel's config.
+lab_link() {
+	local id
+	id=$(now_us)
+	echo "$1 $2" >"$LAB_SYNC/link-request-$id.tmp"
+	mv "$LAB_SYNC/link-request-$id.tmp" "$LAB_SYNC/link-request-$id"
+	wait_for 30 "the host to set the $1 link $2" test -e "$LAB_SYNC/link-done-$id"
+	[ "$(<"$LAB_SYNC/link-done-$id")" = ok ] || fail "the host could not set the $1 link $2"
 }
 
 # ------------------------------------------------------------------ Tether's jars

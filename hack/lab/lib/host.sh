@@ -233,6 +233,163 @@ lab_kill_guest() {
 	QEMU_PID=
 }
 
+# lab_kill_pair: stop both guests of a two-guest scenario (same way)
+declare -A PAIR_PID=() PAIR_QMP=()
+lab_kill_pair() {
+	local role save_pid=$QEMU_PID save_sock=$QMP_SOCK
+	for role in "${!PAIR_PID[@]}"; do
+		QEMU_PID=${PAIR_PID[$role]} QMP_SOCK=${PAIR_QMP[$role]}
+		[ -n "$QEMU_PID" ] && lab_kill_guest
+		rm -f "${PAIR_QMP[$role]}"
+		unset "PAIR_PID[$role]"
+	done
+	QEMU_PID=$save_pid QMP_SOCK=$save_sock
+}
+
+pair_alive() { [ -n "${PAIR_PID[$1]:-}" ] && kill -0 "${PAIR_PID[$1]}" 2>/dev/null; }
+
+lab_free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# lab_boot_pair RUNDIR SCENARIO_REL: a "# guests: 2" scenario. Boots two guests,
+# "storage" and "node", joined by a private virtual Ethernet link (qemu socket
+# netdev over host loopback; 169.254.77.1 and .2 in the guests), runs the
+# scenario in both (LAB_ROLE tells which), serves their link cut/restore requests
+# with QMP set_link, and passes only if both pass. Fills R_* like lab_boot.
+lab_boot_pair() {
+	local rundir=$1 rel=$2 name t hard port start role deadline started=
+	local -A job=()
+	name=$(basename "$rel" .sh)
+	t=$(lab_header "$LAB_DIR/$rel" timeout 120)
+	rm -rf "${rundir:?}/$name"
+	mkdir -p "$rundir/$name/storage" "$rundir/$name/node" "$rundir/$name/sync"
+	hard=$((LAB_BOOT_TIMEOUT + t + LAB_GRACE + 30))
+	R_STATUS[$name]=FAIL
+	port=$(lab_free_port) || { R_REASON[$name]="no free local port for the guests' link"; return 1; }
+	start=$(now)
+	BOOT_SECS=
+	BOOT_BROKE=0
+	local mac=1
+	for role in storage node; do
+		PAIR_QMP[$role]=${TMPDIR:-/tmp}/tether-lab-$$-$role.qmp
+		local netdev="socket,id=lan,listen=127.0.0.1:$port"
+		[ "$role" = node ] && netdev="socket,id=lan,connect=127.0.0.1:$port"
+		lab_qemu_start "$rundir" "$hard" "$rundir/$name/$role/console.log" "${PAIR_QMP[$role]}" \
+			"$rundir/.qemu-$role.pid" "$rundir/.qemu-$role-stderr.log" "$(lab_cmdline "$role" "$rel")" \
+			-netdev "$netdev" -device "virtio-net-pci,netdev=lan,mac=52:54:00:4c:41:0$mac,addr=08.0"
+		job[$role]=$LAST_JOB
+		PAIR_PID[$role]=$LAST_QEMU_PID
+		mac=2
+		if [ -z "$LAST_QEMU_PID" ]; then
+			R_REASON[$name]="qemu ($role) did not start: $(tail -1 "$rundir/.qemu-$role-stderr.log")"
+			lab_kill_pair
+			BOOT_BROKE=1
+			return 1
+		fi
+		# the node's qemu connects to the storage qemu's listening socket
+		if [ "$role" = storage ]; then
+			for _ in $(seq 100); do ss -Htln "sport = :$port" | grep -q . && break; sleep 0.1; done
+		fi
+	done
+	deadline=$(awk -v n="$start" -v s="$LAB_BOOT_TIMEOUT" 'BEGIN { printf "%.3f", n + s }')
+	local f req r st done_both
+	while :; do
+		if [ -z "$started" ] && [ -f "$rundir/$name/storage/started" ] && [ -f "$rundir/$name/node/started" ]; then
+			started=$(now)
+			BOOT_SECS=$(secs "$start" "$started")
+			deadline=$(awk -v n="$started" -v s="$((t + LAB_GRACE))" 'BEGIN { printf "%.3f", n + s }')
+		fi
+		# link requests from the guests: sync/link-request-<id> = "<role> up|down"
+		for f in "$rundir/$name/sync"/link-request-*; do
+			[ -f "$f" ] || continue
+			[[ $f == *.tmp ]] && continue   # the guest writes .tmp, then renames
+			read -r r st <"$f"
+			req=${f##*/link-request-}
+			QMP_SOCK=${PAIR_QMP[$r]:-}
+			if [ -n "$QMP_SOCK" ] && qmp "{\"execute\":\"set_link\",\"arguments\":{\"name\":\"lan\",\"up\":$([ "$st" = up ] && echo true || echo false)}}"; then
+				echo ok >"$rundir/$name/sync/link-done-$req"
+			else
+				echo "failed" >"$rundir/$name/sync/link-done-$req"
+			fi
+			rm -f "$f"
+			[ "${LAB_VERBOSE:-0}" = 1 ] && log "$name: set_link $r $st"
+		done
+		done_both=1
+		for role in storage node; do
+			[ -f "$rundir/$name/$role/rc" ] && continue
+			done_both=0
+			if ! pair_alive "$role"; then
+				R_REASON[$name]="$role guest died (see $role/console.log)"
+				[ -z "$started" ] && BOOT_BROKE=1
+				break 2
+			fi
+		done
+		[ "$done_both" = 1 ] && break
+		if after "$(now)" "$deadline"; then
+			if [ -z "$started" ]; then R_REASON[$name]="the guests did not start the scenario in time"; BOOT_BROKE=1
+			else R_REASON[$name]="hung: killed by the host after ${t}s + ${LAB_GRACE}s grace"; fi
+			break
+		fi
+		sleep 0.1
+	done
+	R_TIME[$name]=$(secs "${started:-$start}" "$(now)")
+	if [ "$done_both" = 1 ]; then
+		local why=
+		for role in storage node; do
+			[ "$(cat "$rundir/$name/$role/rc")" = 0 ] && continue
+			f=$(grep -a '^FAIL: ' "$rundir/$name/$role/output.log" 2>/dev/null | head -1 | cut -c7- | cut -c1-200)
+			why="${why:+$why; }$role: ${f:-exit code $(cat "$rundir/$name/$role/rc")}"
+		done
+		if [ -z "$why" ]; then R_STATUS[$name]=PASS; else R_REASON[$name]=$why; fi
+		for role in storage node; do
+			QEMU_PID=${PAIR_PID[$role]}
+			lab_wait_guest_exit 15 || true
+		done
+		QEMU_PID=
+	fi
+	lab_kill_pair
+	wait "${job[storage]}" "${job[node]}" 2>/dev/null
+	rm -f "$rundir"/.qemu-storage.pid "$rundir"/.qemu-node.pid
+	return 0
+}
+
+# lab_qemu_start RESULTS_DIR HARD_TIMEOUT CONSOLE QMP_SOCK PIDFILE STDERR CMDLINE [QEMU ARGS...]
+# Starts one guest in the background under timeout; sets LAST_JOB (the timeout's pid)
+# and LAST_QEMU_PID (qemu's own pid from -pidfile; empty if it did not start).
+lab_qemu_start() {
+	local results=$1 hard=$2 console=$3 qmp=$4 pidfile=$5 stderr=$6 cmdline=$7 i
+	shift 7
+	rm -f "$qmp" "$pidfile"
+	# shellcheck disable=SC2086
+	timeout -k 5 "$hard" qemu-system-x86_64 -name tether-lab -nodefaults -no-user-config \
+		-display none -vga none -no-reboot \
+		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max \
+		-smp "$LAB_SMP" -m "$LAB_MEM" \
+		-kernel "$KIMAGE" -initrd "$INITRD" -append "$cmdline" \
+		-chardev "file,id=con0,path=$console" -serial chardev:con0 \
+		-qmp "unix:$qmp,server=on,wait=off" -pidfile "$pidfile" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$results,mount_tag=results,security_model=none" \
+		"${LAB_QEMU_DEVICES[@]}" "$@" ${LAB_QEMU_EXTRA:-} \
+		>"$stderr" 2>&1 </dev/null &
+	LAST_JOB=$!
+	for i in $(seq 50); do [ -s "$pidfile" ] && break; sleep 0.1; done
+	LAST_QEMU_PID=$(cat "$pidfile" 2>/dev/null || true)
+}
+
+# lab_cmdline ROLE SCENARIOS: the kernel command line of a lab guest
+# (no_timer_check: under TCG on a loaded host the IO-APIC timer check can miss its
+# ticks and panic with "timer doesn't work through Interrupt-remapped IO-APIC")
+lab_cmdline() {
+	echo "console=ttyS0 rdinit=/init panic=-1 no_timer_check intel_iommu=on iommu=pt ${LAB_KERNEL_ARGS:-} lab.repo=$REPO lab.kdir=$KDIR lab.role=$1 lab.scenarios=$2"
+}
+
 # lab_boot RUNDIR CONSOLE_LOG SCENARIO_REL...  (SCENARIO_REL relative to hack/lab, e.g. scenarios/x.sh)
 # Boots one guest that runs the scenarios in order. Fills R_STATUS[name] (PASS/FAIL),
 # R_REASON[name], R_TIME[name]; sets BOOT_SECS. Returns 1 if the boot itself broke.
@@ -251,31 +408,15 @@ lab_boot() {
 	local hard=$((LAB_BOOT_TIMEOUT + total + 30))
 	# short path: a unix socket path must fit in 108 bytes, a CI checkout path may not
 	QMP_SOCK=${TMPDIR:-/tmp}/tether-lab-$$.qmp
-	rm -f "$QMP_SOCK" "$rundir/.qemu.pid"
 	local joined
 	joined=$(IFS=,; echo "${rels[*]}")
-	# no_timer_check: under TCG on a loaded host the IO-APIC timer check can miss its
-	# ticks and panic ("timer doesn't work through Interrupt-remapped IO-APIC")
-	cmdline="console=ttyS0 rdinit=/init panic=-1 no_timer_check intel_iommu=on iommu=pt ${LAB_KERNEL_ARGS:-} lab.repo=$REPO lab.kdir=$KDIR lab.scenarios=$joined"
+	cmdline=$(lab_cmdline single "$joined")
 	start=$(now)
 	BOOT_SECS=
 	BOOT_BROKE=0
-	timeout -k 5 "$hard" qemu-system-x86_64 -name tether-lab -nodefaults -no-user-config \
-		-display none -vga none -no-reboot \
-		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max \
-		-smp "$LAB_SMP" -m "$LAB_MEM" \
-		-kernel "$KIMAGE" -initrd "$INITRD" -append "$cmdline" \
-		-chardev "file,id=con0,path=$console" -serial chardev:con0 \
-		-qmp "unix:$QMP_SOCK,server=on,wait=off" -pidfile "$rundir/.qemu.pid" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$rundir,mount_tag=results,security_model=none" \
-		"${LAB_QEMU_DEVICES[@]}" ${LAB_QEMU_EXTRA:-} \
-		>"$rundir/.qemu-stderr.log" 2>&1 </dev/null &
-	local job=$!
-	# the pid of qemu itself (not of timeout): wait for the pidfile
-	local i
-	for i in $(seq 50); do [ -s "$rundir/.qemu.pid" ] && break; sleep 0.1; done
-	QEMU_PID=$(cat "$rundir/.qemu.pid" 2>/dev/null || true)
+	lab_qemu_start "$rundir" "$hard" "$console" "$QMP_SOCK" "$rundir/.qemu.pid" "$rundir/.qemu-stderr.log" "$cmdline"
+	local job=$LAST_JOB
+	QEMU_PID=$LAST_QEMU_PID
 	if [ -z "$QEMU_PID" ]; then
 		for name in "${names[@]}"; do R_STATUS[$name]=FAIL; R_REASON[$name]="qemu did not start: $(tail -1 "$rundir/.qemu-stderr.log")"; done
 		wait "$job" 2>/dev/null
