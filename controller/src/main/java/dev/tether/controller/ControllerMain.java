@@ -5,6 +5,7 @@ import dev.tether.controller.backend.BackendOptions;
 import dev.tether.controller.backend.Backends;
 import dev.tether.controller.backend.StorageBackend;
 import dev.tether.controller.doctor.ControllerDoctorCommand;
+import dev.tether.controller.volumes.VolumeService;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
 import dev.tether.driver.cli.CommonOptions;
@@ -54,11 +55,13 @@ public final class ControllerMain implements Callable<Integer> {
         readiness.add("backend", backend::healthProblem);
         var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
         NotServed notYet = new NotServed();
+        VolumeService volumes = new VolumeService(backend, notYet, registry);
         ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);
         kube.ifPresent(app::closeOnStop);
+        app.closeOnStop(backend);
         app.start(List.of(
                 new IdentityService(BuildInfo.version(), List.of(IdentityService.service(Type.CONTROLLER_SERVICE)), readiness),
-                new ControllerService(notYet, notYet)));
+                new ControllerService(volumes, notYet)));
         app.awaitStop();
         return 0;
     }
