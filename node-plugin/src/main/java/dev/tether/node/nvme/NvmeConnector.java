@@ -49,6 +49,11 @@ public final class NvmeConnector {
         return host.hostNqn();
     }
 
+    /** Whether this host already has a controller (any state) for the target. */
+    public boolean controllerExists(NvmeTarget target) {
+        return nvme.controllerFor(target, host.hostNqn()).isPresent();
+    }
+
     /** Returns a live controller for the target, connecting if there is none. */
     public NvmeController connect(NvmeTarget target) {
         Instant deadline = ticker.now().plus(limits.settle());
@@ -79,6 +84,25 @@ public final class NvmeConnector {
                         .orElse("no controller appeared");
                 throw new UnavailableException("NVMe/TCP connect to " + target.subsystem() + " at " + target.address()
                         + ":" + target.port() + " not live after " + limits.settle().toSeconds() + " s: " + why);
+            }
+            ticker.sleep(POLL);
+        }
+    }
+
+    /**
+     * The namespace's block device, waiting (bounded) for the kernel to scan it after the controller went live. The
+     * name may differ from the last one this volume had: a subsystem that came back gets a new instance number.
+     */
+    public String resolveDevice(NvmeTarget target) {
+        Instant deadline = ticker.now().plus(limits.settle());
+        while (true) {
+            Optional<String> device = nvme.namespaceDevice(target.subsystem(), target.nsid());
+            if (device.isPresent()) {
+                return device.get();
+            }
+            if (!ticker.now().isBefore(deadline)) {
+                throw new UnavailableException("namespace " + target.nsid() + " of " + target.subsystem()
+                        + " has no block device after " + limits.settle().toSeconds() + " s");
             }
             ticker.sleep(POLL);
         }

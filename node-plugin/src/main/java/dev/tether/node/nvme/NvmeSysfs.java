@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class NvmeSysfs {
     static final String SUBSYSTEMS = "/sys/class/nvme-subsystem";
     static final String CONTROLLERS = "/sys/class/nvme";
+    public static final String CONTROLLERS_DIR = CONTROLLERS;
     private static final Pattern CONTROLLER = Pattern.compile("nvme\\d+");
     /** A namespace block device; the hidden path device nvmeXcYnZ does not match. */
     private static final Pattern NAMESPACE = Pattern.compile("nvme\\d+n\\d+");

@@ -28,6 +28,8 @@ public final class FakeMountCommands implements CommandRunner {
     public final Map<String, String> filesystems = new HashMap<>();
     public final List<List<String>> ran = new ArrayList<>();
     private int nextMinor = 1;
+    /** Where a device's content lives: by default the device path; with a fake kernel, the namespace behind it. */
+    private java.util.function.Function<String, String> keyOf = device -> device;
     private final Map<String, String> deviceNumbers = new HashMap<>();
 
     public FakeMountCommands(Path root, CommandRunner next) {
@@ -36,6 +38,11 @@ public final class FakeMountCommands implements CommandRunner {
         // The fake root itself, as the real / would be.
         table.add(new Line(root, "8:1", "/", "ext4", "/dev/sda1", List.of("rw", "relatime")));
         flush();
+    }
+
+    /** Content follows the namespace, not the device name, which changes after a reconnect. */
+    public void keyBy(java.util.function.Function<String, String> key) {
+        this.keyOf = key;
     }
 
     @Override
@@ -47,7 +54,7 @@ public final class FakeMountCommands implements CommandRunner {
             case "umount" -> umount(argv);
             case "blkid" -> blkid(argv);
             case "mkfs.ext4", "mkfs.xfs" -> {
-                filesystems.put(argv.getLast(), cmd.substring("mkfs.".length()));
+                filesystems.put(keyOf.apply(argv.getLast()), cmd.substring("mkfs.".length()));
                 yield ok(argv, "");
             }
             case "resize2fs", "xfs_growfs" -> ok(argv, "");
@@ -92,7 +99,7 @@ public final class FakeMountCommands implements CommandRunner {
         if (!Files.isDirectory(target)) {
             return fail(argv, 32, "mount: " + target + ": mount point does not exist.");
         }
-        if (!fsType.equals(filesystems.get(device))) {
+        if (!fsType.equals(filesystems.get(keyOf.apply(device)))) {
             return fail(argv, 32, "mount: " + target + ": wrong fs type, bad option, bad superblock on " + device + ".");
         }
         table.add(new Line(target, deviceNumbers.computeIfAbsent(device, d -> "259:" + nextMinor++), "/", fsType, device,
@@ -113,7 +120,7 @@ public final class FakeMountCommands implements CommandRunner {
 
     private CommandResult blkid(List<String> argv) {
         String device = argv.getLast();
-        String fs = filesystems.get(device);
+        String fs = filesystems.get(keyOf.apply(device));
         if (fs == null) {
             return fail(argv, 2, "");
         }

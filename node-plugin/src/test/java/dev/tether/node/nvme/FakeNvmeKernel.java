@@ -102,6 +102,7 @@ public final class FakeNvmeKernel implements CommandRunner {
         write(c + "/address", "traddr=" + addr + ",trsvcid=" + port + ",src_addr=" + addr);
         write(c + "/fast_io_fail_tmo", "off");
         write(c + "/ctrl_loss_tmo", opt(argv, "--ctrl-loss-tmo"));
+        write(c + "/rescan_controller", "");
         String pathDisk = ctrl + "c" + ctrl.substring(4) + "n1";
         write(c + "/" + pathDisk + "/nsid", "1");
         return new CommandResult(argv, 0, "", "");
@@ -132,6 +133,14 @@ public final class FakeNvmeKernel implements CommandRunner {
         exports.put(nqn, new Export(e.address(), e.port(), sizeBytes));
         Optional.ofNullable(subsystemOfNqn.get(nqn)).ifPresent(subsys -> write(
                 "sys/class/block/nvme" + subsys.substring("nvme-subsys".length()) + "n1/size", String.valueOf(sizeBytes / 512)));
+    }
+
+    /** The subsystem NQN behind a /dev path of a namespace head disk, if it is one. */
+    public synchronized Optional<String> nqnOfDevice(String devPath) {
+        String name = Path.of(devPath).getFileName().toString();
+        return subsystemOfNqn.entrySet().stream()
+                .filter(e -> name.equals("nvme" + e.getValue().substring("nvme-subsys".length()) + "n1"))
+                .map(Map.Entry::getKey).findFirst();
     }
 
     public synchronized List<String> controllersOf(String nqn) {
