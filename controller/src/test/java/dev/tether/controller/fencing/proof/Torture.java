@@ -147,6 +147,7 @@ public final class Torture {
     }
 
     private void work(Random random, AtomicInteger budget) {
+        long backoff = 0;
         while (budget.getAndDecrement() > 0) {
             Attacher pair = pairs.get(random.nextInt(pairs.size()));
             int roll = random.nextInt(100);
@@ -155,22 +156,27 @@ public final class Torture {
                 Thread.onSpinWait();
                 continue;
             }
+            Op op;
             try {
-                Op op = switch (pair.state()) {
+                op = switch (pair.state()) {
                     case DETACHED -> pair.attach(this::stub);
                     case ATTACH_FAILED -> roll < 50 ? pair.attach(this::stub) : pair.detach(this::stub);
                     case ATTACHED -> roll < 15 ? pair.publish(this::stub) : pair.detach(this::stub);
                     case DETACHING -> pair.detach(this::stub);
                 };
-                outcomes.computeIfAbsent(op.kind() + " " + op.code(), k -> new AtomicLong()).incrementAndGet();
-                if (op.outcome() == Op.Outcome.AMBIGUOUS) {
-                    Thread.sleep(100); // the attacher backs off too; keeps a restarting controller from being hammered
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } finally {
                 pair.unlock();
+            }
+            outcomes.computeIfAbsent(op.kind() + " " + op.code(), k -> new AtomicLong()).incrementAndGet();
+            // Like the attacher, back off (exponentially, capped) while the controller is down or failing.
+            backoff = op.outcome() == Op.Outcome.AMBIGUOUS ? Math.min(800, Math.max(50, backoff * 2)) : 0;
+            if (backoff > 0) {
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
