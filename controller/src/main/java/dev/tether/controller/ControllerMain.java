@@ -5,6 +5,18 @@ import dev.tether.controller.backend.BackendOptions;
 import dev.tether.controller.backend.Backends;
 import dev.tether.controller.backend.StorageBackend;
 import dev.tether.controller.doctor.ControllerDoctorCommand;
+import dev.tether.controller.fencing.AttachmentRegistry;
+import dev.tether.controller.fencing.AttachmentStore;
+import dev.tether.controller.fencing.FencingEvents;
+import dev.tether.controller.fencing.FencingOptions;
+import dev.tether.controller.fencing.FencingSettings;
+import dev.tether.controller.fencing.HandoffProbe;
+import dev.tether.controller.fencing.MicrometerFencingMetrics;
+import dev.tether.controller.fencing.NodeDirectory;
+import dev.tether.controller.fencing.PublishService;
+import dev.tether.controller.fencing.Serving;
+import dev.tether.controller.fencing.StateFileStore;
+import dev.tether.controller.fencing.VolumeLocks;
 import dev.tether.controller.volumes.VolumeService;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
@@ -17,6 +29,7 @@ import dev.tether.driver.kube.KubernetesClients;
 import dev.tether.driver.logging.LogSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +47,9 @@ public final class ControllerMain implements Callable<Integer> {
 
     @Mixin
     BackendOptions backendOptions;
+
+    @Mixin
+    FencingOptions fencingOptions;
 
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
             defaultValue = "${env:TETHER_METRICS_ADDRESS:-:9810}",
@@ -53,15 +69,25 @@ public final class ControllerMain implements Callable<Integer> {
         Readiness readiness = new Readiness();
         StorageBackend backend = Backends.create(backendOptions, registry);
         readiness.add("backend", backend::healthProblem);
+        FencingSettings settings = fencingOptions.settings();
         var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
-        NotServed notYet = new NotServed();
-        VolumeService volumes = new VolumeService(backend, notYet, registry);
+        AttachmentRegistry attachments = new AttachmentRegistry();
+        Serving serving = new Serving("attachments not rebuilt yet");
+        readiness.add("fencing", serving::notServing);
+        AttachmentStore store = fencingOptions.stateFilePath().<AttachmentStore>map(StateFileStore::new)
+                .orElse(AttachmentStore.IN_MEMORY);
+        PublishService publish = new PublishService(backend, attachments, new VolumeLocks(), store, NodeDirectory.ANY,
+                HandoffProbe.NONE, FencingEvents.LOG, new MicrometerFencingMetrics(registry, attachments), serving,
+                settings, Clock.systemUTC());
+        store.load().forEach(attachments::put);
+        serving.serve();
+        VolumeService volumes = new VolumeService(backend, publish, registry);
         ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);
         kube.ifPresent(app::closeOnStop);
         app.closeOnStop(backend);
         app.start(List.of(
                 new IdentityService(BuildInfo.version(), List.of(IdentityService.service(Type.CONTROLLER_SERVICE)), readiness),
-                new ControllerService(volumes, notYet)));
+                new ControllerService(volumes, publish)));
         app.awaitStop();
         return 0;
     }

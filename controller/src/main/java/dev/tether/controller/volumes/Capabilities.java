@@ -13,7 +13,7 @@ import java.util.Set;
  * KubeVirt live migration (two nodes for a bounded window, enforced at publish). Mount volumes: single-node only,
  * because a local file system on two nodes at once corrupts.
  */
-final class Capabilities {
+public final class Capabilities {
     private static final Set<Mode> SINGLE_NODE = Set.of(Mode.SINGLE_NODE_WRITER, Mode.SINGLE_NODE_READER_ONLY,
             Mode.SINGLE_NODE_SINGLE_WRITER, Mode.SINGLE_NODE_MULTI_WRITER);
 
@@ -21,7 +21,7 @@ final class Capabilities {
     }
 
     /** Why {@code capability} is not served, or empty if it is; {@code field} names it in the message. */
-    static Optional<String> problem(Csi.VolumeCapability capability, String field, String fsTypeParameter) {
+    public static Optional<String> problem(Csi.VolumeCapability capability, String field, String fsTypeParameter) {
         if (!capability.hasAccessMode() || capability.getAccessMode().getMode() == Mode.UNKNOWN) {
             return Optional.of(field + ".access_mode is missing");
         }
