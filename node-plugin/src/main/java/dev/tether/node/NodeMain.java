@@ -10,11 +10,34 @@ import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
 import dev.tether.driver.logging.LogSetup;
 import dev.tether.driver.model.NodeId;
+import dev.tether.driver.cli.DurationConverter;
+import dev.tether.driver.sys.CommandRunner;
+import dev.tether.driver.sys.ProcessCommandRunner;
+import dev.tether.driver.sys.Sysfs;
 import dev.tether.node.doctor.NodeDoctorCommand;
+import dev.tether.node.mount.Mounter;
+import dev.tether.node.mount.SystemMounter;
+import dev.tether.node.nvme.NvmeConnector;
+import dev.tether.node.nvme.NvmeMetrics;
+import dev.tether.node.nvme.NvmeSysfs;
+import dev.tether.node.recovery.Backoff;
+import dev.tether.node.recovery.ReconnectSupervisor;
+import dev.tether.node.recovery.StartupRecovery;
+import dev.tether.node.sys.Ticker;
+import dev.tether.node.volume.KubeletPaths;
+import dev.tether.node.volume.NodeRequests;
+import dev.tether.node.volume.StagedVolumeStore;
+import dev.tether.node.volume.VolumeHealth;
+import dev.tether.node.volume.VolumeInspector;
+import dev.tether.node.volume.VolumeLocks;
+import dev.tether.node.volume.VolumePublisher;
+import dev.tether.node.volume.VolumeStager;
 import dev.tether.node.identity.HostIdentity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -58,6 +81,44 @@ public final class NodeMain implements Callable<Integer> {
             description = "Volumes this node accepts; 0 = no limit (env TETHER_MAX_VOLUMES_PER_NODE; default ${DEFAULT-VALUE}).")
     long maxVolumesPerNode;
 
+    @Option(names = "--kubelet-dir", paramLabel = "DIR", defaultValue = "${env:TETHER_KUBELET_DIR:-/var/lib/kubelet}",
+            description = "Kubelet's root directory: staging and target paths outside it are refused (env TETHER_KUBELET_DIR; default ${DEFAULT-VALUE}).")
+    Path kubeletDir;
+
+    @Option(names = "--host-root", paramLabel = "DIR", defaultValue = "${env:TETHER_HOST_ROOT:-/}",
+            description = "Where the host's /sys, /dev and /proc are seen; / in the DaemonSet (env TETHER_HOST_ROOT; default ${DEFAULT-VALUE}).")
+    Path hostRoot;
+
+    @Option(names = "--nvme-command-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_NVME_COMMAND_TIMEOUT:-30s}",
+            description = "Limit for one nvme connect/disconnect and one sysfs write (env TETHER_NVME_COMMAND_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration nvmeCommandTimeout;
+
+    @Option(names = "--nvme-settle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_NVME_SETTLE_TIMEOUT:-30s}",
+            description = "How long NodeStage waits for a connecting controller to become live and for its namespace device to appear (env TETHER_NVME_SETTLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration nvmeSettleTimeout;
+
+    @Option(names = "--mount-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_MOUNT_TIMEOUT:-60s}",
+            description = "Limit for mount, umount, blkid and stat (env TETHER_MOUNT_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration mountTimeout;
+
+    @Option(names = "--format-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_FORMAT_TIMEOUT:-10m}",
+            description = "Limit for mkfs and for growing a file system (env TETHER_FORMAT_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration formatTimeout;
+
+    @Option(names = "--reconnect-check-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_RECONNECT_CHECK_INTERVAL:-5s}",
+            description = "How often the supervisor looks at every staged volume's controller (env TETHER_RECONNECT_CHECK_INTERVAL; default ${DEFAULT-VALUE}).")
+    Duration reconnectCheckInterval;
+
+    @Option(names = "--reconnect-backoff-max", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_RECONNECT_BACKOFF_MAX:-2m}",
+            description = "Longest wait between two reconnect attempts for a controller that is gone (env TETHER_RECONNECT_BACKOFF_MAX; default ${DEFAULT-VALUE}).")
+    Duration reconnectBackoffMax;
+
     @Override
     public Integer call() throws Exception {
         LogSetup.configure(common.logFormat, common.logLevel);
@@ -69,10 +130,28 @@ public final class NodeMain implements Callable<Integer> {
         Readiness readiness = new Readiness();
         HostIdentity identity = HostIdentity.loadOrCreate(hostNqnFile, hostIdFile);
         NodeId nodeId = new NodeId(nodeName, identity.hostNqn());
+        Sysfs sysfs = new Sysfs(hostRoot);
+        CommandRunner commands = new ProcessCommandRunner();
+        NvmeSysfs nvme = new NvmeSysfs(sysfs);
+        NvmeMetrics metrics = new NvmeMetrics(registry);
+        NvmeConnector connector = new NvmeConnector(nvme, commands, identity, Ticker.SYSTEM, metrics,
+                new NvmeConnector.Limits(nvmeCommandTimeout, nvmeSettleTimeout));
+        Mounter mounter = new SystemMounter(sysfs, commands, new SystemMounter.Limits(mountTimeout, formatTimeout));
+        StagedVolumeStore store = StagedVolumeStore.open(stateDir);
+        VolumeHealth health = new VolumeHealth();
+        VolumeLocks locks = new VolumeLocks();
+        StartupRecovery.run(store, mounter);
+        NodeService.Volumes volumes = new NodeService.Volumes(new NodeRequests(new KubeletPaths(kubeletDir)), locks,
+                new VolumeStager(store, connector, mounter, sysfs, health), new VolumePublisher(store, mounter),
+                new VolumeInspector(store, nvme, connector, mounter, health, Ticker.SYSTEM, nvmeSettleTimeout));
+        ReconnectSupervisor supervisor = new ReconnectSupervisor(store, nvme, connector, mounter, locks, health, metrics,
+                Ticker.SYSTEM, new Backoff(Duration.ofSeconds(2), reconnectBackoffMax, () -> ThreadLocalRandom.current().nextDouble()));
         ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);
+        app.closeOnStop(supervisor);
         app.start(List.of(
                 new IdentityService(BuildInfo.version(), List.of(), readiness),
-                new NodeService(nodeId, maxVolumesPerNode)));
+                new NodeService(nodeId, maxVolumesPerNode, volumes)));
+        supervisor.start(reconnectCheckInterval);
         app.awaitStop();
         return 0;
     }

@@ -1,0 +1,14 @@
+package dev.tether.node.mount;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One line of /proc/self/mountinfo. {@code device} is major:minor, {@code root} the path inside the file system that
+ * is mounted here (a bind mount of a subdirectory or file shows it), {@code options} the per-mount options (ro/rw...).
+ */
+public record MountPoint(Path target, String device, String root, String fsType, String source, List<String> options) {
+    public boolean readOnly() {
+        return options.contains("ro");
+    }
+}

@@ -1,0 +1,165 @@
+package dev.tether.node.recovery;
+
+import static csi.v1.Csi.VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER;
+import static dev.tether.node.NodeHarness.NQN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import csi.v1.Csi;
+import dev.tether.driver.model.VolumeId;
+import dev.tether.node.NodeHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor against the fake kernel: path down and back, controller deleted, device renamed, target away. */
+class ReconnectSupervisorTest {
+    static final Csi.VolumeCapability EXT4 = NodeHarness.mount("ext4", SINGLE_NODE_WRITER);
+    static final Csi.VolumeCapability BLOCK = NodeHarness.block(SINGLE_NODE_WRITER);
+
+    @TempDir
+    Path root;
+    NodeHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new NodeHarness(root);
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    Csi.VolumeCondition condition(String volume, String path) {
+        return h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder().setVolumeId(volume).setVolumePath(path).build())
+                .getVolumeCondition();
+    }
+
+    double gauge(String state) {
+        return h.registry.find("tether_nvme_controller_state").tag("state", state).gauge().value();
+    }
+
+    double reconnects() {
+        return h.registry.find("tether_nvme_reconnects").counter().count();
+    }
+
+    long nvmeConnects() {
+        return h.kernel.ran.stream().filter(a -> a.size() > 1 && a.get(0).equals("nvme") && a.get(1).equals("connect")).count();
+    }
+
+    @Test
+    void aPathTheKernelIsRetryingIsReportedButLeftToTheKernel() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        String ctrl = h.kernel.controllersOf(NQN).getFirst();
+        String staging = h.staging("pvc-1").toString();
+        h.supervisor.runOnce();
+        assertThat(gauge("live")).isEqualTo(1);
+
+        h.kernel.setState(ctrl, "connecting");
+        h.supervisor.runOnce();
+        assertThat(condition("pvc-1", staging).getAbnormal()).isTrue();
+        assertThat(gauge("connecting")).isEqualTo(1);
+        assertThat(gauge("live")).isEqualTo(0);
+
+        h.kernel.setState(ctrl, "live");
+        h.supervisor.runOnce();
+        assertThat(condition("pvc-1", staging).getAbnormal()).isFalse();
+        assertThat(nvmeConnects()).as("the kernel reconnected; Tether did not").isEqualTo(1);
+        assertThat(reconnects()).isZero();
+    }
+
+    @Test
+    void aDeletedControllerIsReconnectedAndTheStagingMountMovesToTheRenamedDevice() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        String before = h.deviceOf(NQN);
+        h.supervisor.runOnce();
+        h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
+
+        h.supervisor.runOnce();
+
+        String after = h.deviceOf(NQN);
+        assertThat(after).isNotEqualTo(before);
+        assertThat(h.mounter.mountAt(h.staging("pvc-1")).orElseThrow().source()).isEqualTo(root.resolve("dev/" + after).toString());
+        assertThat(h.store.get(new VolumeId("pvc-1")).orElseThrow().device()).isEqualTo(after);
+        assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getAbnormal()).isFalse();
+        assertThat(reconnects()).isEqualTo(1);
+        assertThat(h.kernel.ran).as("the data was kept: no mkfs on the returning device")
+                .filteredOn(a -> a.getFirst().startsWith("mkfs")).hasSize(1);
+    }
+
+    @Test
+    void withPodsStillOnTheOldDeviceItSaysRestartThePodsAndRepairsOnceTheyAreGone() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", BLOCK));
+        Csi.NodePublishVolumeRequest publish = h.publishRequest("pvc-1", "pod-a", BLOCK, false);
+        h.node.nodePublishVolume(publish);
+        h.supervisor.runOnce();
+        h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
+
+        h.supervisor.runOnce();
+
+        Csi.VolumeCondition c = condition("pvc-1", publish.getTargetPath());
+        assertThat(c.getAbnormal()).isTrue();
+        assertThat(c.getMessage()).contains("restart the pods");
+        assertThat(h.kernel.controllersOf(NQN)).as("reconnected all the same").hasSize(1);
+
+        h.node.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.newBuilder().setVolumeId("pvc-1")
+                .setTargetPath(publish.getTargetPath()).build());
+        h.supervisor.runOnce();
+
+        String device = h.deviceOf(NQN);
+        assertThat(h.mounter.mountAt(h.staging("pvc-1").resolve("pvc-1")).orElseThrow().root()).isEqualTo("/" + device);
+        assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getAbnormal()).isFalse();
+        h.node.nodePublishVolume(publish);
+        assertThat(h.mounter.mountAt(Path.of(publish.getTargetPath())).orElseThrow().root()).isEqualTo("/" + device);
+    }
+
+    @Test
+    void whileTheTargetIsAwayReconnectsBackOffAndTheConditionSaysWhy() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
+        h.kernel.unexport(NQN);
+
+        h.supervisor.runOnce();
+        assertThat(nvmeConnects()).isEqualTo(2);
+        Csi.VolumeCondition c = condition("pvc-1", h.staging("pvc-1").toString());
+        assertThat(c.getAbnormal()).isTrue();
+        assertThat(c.getMessage()).contains("is gone").contains("attempt 1 failed").contains("next in 2 s")
+                .contains("could not add new controller");
+        assertThat(gauge("missing")).isEqualTo(1);
+
+        h.supervisor.runOnce();
+        assertThat(nvmeConnects()).as("not before the backoff expires").isEqualTo(2);
+        h.ticker.advance(Duration.ofSeconds(2));
+        h.supervisor.runOnce();
+        assertThat(nvmeConnects()).isEqualTo(3);
+        assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getMessage()).contains("attempt 2 failed").contains("next in 4 s");
+
+        h.kernel.export(NQN, NodeHarness.ADDR, NodeHarness.PORT, NodeHarness.SIZE);
+        h.ticker.advance(Duration.ofSeconds(4));
+        h.supervisor.runOnce();
+        assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getAbnormal()).isFalse();
+        assertThat(reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void backoffGrowsToItsCeilingWithJitter() {
+        Backoff b = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 0.0);
+        assertThat(List.of(b.delay(1), b.delay(2), b.delay(3), b.delay(10), b.delay(100))).containsExactly(
+                Duration.ofMillis(1600), Duration.ofMillis(3200), Duration.ofMillis(6400), Duration.ofSeconds(48), Duration.ofSeconds(48));
+        assertThat(new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 1.0).delay(100)).isEqualTo(Duration.ofSeconds(72));
+    }
+
+    @Test
+    void aVolumeAnRpcIsWorkingOnIsLeftAlone() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
+        try (var held = h.locks.acquire("pvc-1", "test")) {
+            h.supervisor.runOnce();
+        }
+        assertThat(h.kernel.controllersOf(NQN)).isEmpty();
+    }
+}
