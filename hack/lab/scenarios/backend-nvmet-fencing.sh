@@ -80,7 +80,8 @@ assert_eq "$(head -c 1M /dev/zero | sha256sum | cut -d' ' -f1)" "$(sha_at "$BK_D
 
 step "node-a queues one more write (it will hang or fail) and is published again at once: UNAVAILABLE until the fence window ends"
 head -c 1M /dev/urandom >/tmp/queued
-(trap - ERR EXIT; timeout 120 dd if=/tmp/queued of="$dev_a" bs=1M seek=3 oflag=direct status=none 2>/dev/null; echo "$?" >/tmp/queued.rc) &
+# set +e: under errexit a failing dd (the expected EIO) would end the subshell before it records its exit code.
+(trap - ERR EXIT; set +e; timeout 120 dd if=/tmp/queued of="$dev_a" bs=1M seek=3 oflag=direct status=none 2>/dev/null; echo "$?" >/tmp/queued.rc) &
 LAB_BG_PIDS+=("$!")
 bk_publish fence-a node-a "$NODE_A"
 assert_eq 14 "$CSI_RC" "re-publish inside the fence window ($CSI_OUT)"
@@ -95,7 +96,7 @@ while bk_publish fence-a node-a "$NODE_A"; [ "$CSI_RC" != 0 ]; do
 done
 step "  granted again $(since_us "$t_cut") s after the cut"
 wait_for_ctrl_state "$ctrl_a" live 20
-wait_for_file /tmp/queued.rc 30
+wait_for_file /tmp/queued.rc 130
 step "  node-a reconnected; its queued write ended with exit $(</tmp/queued.rc)"
 sleep 3
 assert_eq "$(head -c 1M /dev/zero | sha256sum | cut -d' ' -f1)" "$(sha_at "$BK_DIR/volumes/fence-a.img" 2 1)" "block 2 after re-grant"

@@ -28,14 +28,11 @@ class ValueSetsTest {
         assertThat(secret.getStringData().get("known_hosts")).startsWith("[storage-1.example.internal]:2222 ssh-ed25519 ");
         PodSpec pod = chart.controller().getSpec().getTemplate().getSpec();
         Container tether = container(pod, "tether-controller");
-        assertThat(env(tether, "TETHER_NVMET_MODE")).isEqualTo("ssh");
+        assertThat(env(tether, "TETHER_NVMET_TARGET")).isEqualTo("ssh://root@storage-1.example.internal:2222");
         assertThat(env(tether, "TETHER_NVMET_ADDRESS")).isEqualTo("10.0.0.10");
         assertThat(env(tether, "TETHER_NVMET_PORTS")).isEqualTo("4420-4423");
-        assertThat(env(tether, "TETHER_SSH_HOST")).isEqualTo("storage-1.example.internal");
-        assertThat(env(tether, "TETHER_SSH_PORT")).isEqualTo("2222");
-        assertThat(env(tether, "TETHER_SSH_USER")).isEqualTo("tether");
-        assertThat(env(tether, "TETHER_SSH_KEY_FILE")).isEqualTo("/etc/tether/ssh/ssh-privatekey");
-        assertThat(env(tether, "TETHER_SSH_KNOWN_HOSTS")).isEqualTo("/etc/tether/known-hosts/known_hosts");
+        assertThat(env(tether, "TETHER_NVMET_SSH_KEY")).isEqualTo("/etc/tether/ssh/ssh-privatekey");
+        assertThat(env(tether, "TETHER_NVMET_SSH_KNOWN_HOSTS")).isEqualTo("/etc/tether/known-hosts/known_hosts");
         Volume key = volume(pod, "ssh-key");
         assertThat(key.getSecret().getSecretName()).isEqualTo("tether-ssh");
         assertThat(key.getSecret().getDefaultMode()).isEqualTo(0440);
@@ -61,7 +58,10 @@ class ValueSetsTest {
         PodSpec pod = chart.controller().getSpec().getTemplate().getSpec();
         assertThat(volume(pod, "ssh-key").getSecret().getSecretName()).isEqualTo("tether-ssh");
         assertThat(container(pod, "tether-controller").getEnv()).extracting(e -> e.getName())
-                .doesNotContain("TETHER_SSH_HOST", "TETHER_NVMET_ADDRESS");
+                .doesNotContain("TETHER_NVMET_ADDRESS");
+        // No host given: the target still says ssh, so the controller refuses to start naming --nvmet-target
+        // instead of silently driving a local configfs it does not have.
+        assertThat(env(container(pod, "tether-controller"), "TETHER_NVMET_TARGET")).isEqualTo("ssh://root@:22");
     }
 
     @Test

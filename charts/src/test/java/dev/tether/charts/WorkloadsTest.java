@@ -146,8 +146,8 @@ class WorkloadsTest {
         assertThat(container(pod, "tether-controller").getSecurityContext().getPrivileged()).isTrue();
         pod.getContainers().stream().filter(c -> !c.getName().equals("tether-controller"))
                 .forEach(c -> assertRestricted(c.getName(), c.getSecurityContext()));
-        assertThat(env(container(pod, "tether-controller"), "TETHER_NVMET_MODE")).isEqualTo("local");
-        assertThat(container(pod, "tether-controller").getEnv()).noneMatch(e -> e.getName().startsWith("TETHER_SSH_"));
+        assertThat(env(container(pod, "tether-controller"), "TETHER_NVMET_TARGET")).isEqualTo("local");
+        assertThat(container(pod, "tether-controller").getEnv()).noneMatch(e -> e.getName().startsWith("TETHER_NVMET_SSH_"));
     }
 
     private static void assertRestricted(String name, SecurityContext sc) {
@@ -169,14 +169,14 @@ class WorkloadsTest {
                 "/sys -> /sys rw",
                 "/lib/modules -> /lib/modules ro",
                 "/etc/nvme -> /etc/nvme rw",
-                "/var/lib/tether -> /var/lib/tether rw");
+                "/var/lib/tether/node -> /var/lib/tether/node rw");
         assertThat(hostMounts(pod, "node-driver-registrar")).containsExactlyInAnyOrder(
                 "/var/lib/kubelet/plugins/tether.csi.dev -> /csi rw",
                 "/var/lib/kubelet/plugins_registry -> /registration rw");
         assertThat(hostMounts(pod, "liveness-probe")).containsExactly("/var/lib/kubelet/plugins/tether.csi.dev -> /csi rw");
         assertThat(pod.getVolumes().stream().filter(v -> v.getHostPath() != null).map(v -> v.getHostPath().getPath()))
                 .containsExactlyInAnyOrder("/var/lib/kubelet/plugins/tether.csi.dev", "/var/lib/kubelet",
-                        "/var/lib/kubelet/plugins_registry", "/dev", "/sys", "/lib/modules", "/etc/nvme", "/var/lib/tether");
+                        "/var/lib/kubelet/plugins_registry", "/dev", "/sys", "/lib/modules", "/etc/nvme", "/var/lib/tether/node");
     }
 
     @Test
@@ -216,7 +216,7 @@ class WorkloadsTest {
                     .flatMap(c -> c.getEnv().stream()).map(e -> e.getName()).filter(n -> n.startsWith("TETHER_"))
                     .forEach(names::add);
         }
-        assertThat(names).hasSizeGreaterThan(30);
+        assertThat(names).hasSizeGreaterThan(25);
         String install = Repo.read("docs/install.md");
         String valuesYaml = Repo.read("charts/tether/values.yaml");
         assertThat(names).allSatisfy(n -> assertThat(install).as("docs/install.md names " + n).contains("`" + n));

@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** Wires the controller process together; no logic of its own. */
@@ -41,6 +44,9 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpAutoWidth = true, subcommands = ControllerDoctorCommand.class,
         description = "Tether CSI controller: provisions NVMe/TCP volumes and fences ControllerPublish/Unpublish.")
 public final class ControllerMain implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     CommonOptions common;
@@ -67,7 +73,13 @@ public final class ControllerMain implements Callable<Integer> {
         LogSetup.configure(common.logFormat, common.logLevel);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Readiness readiness = new Readiness();
-        StorageBackend backend = Backends.create(backendOptions, registry);
+        StorageBackend backend;
+        try {
+            backend = Backends.create(backendOptions, registry);
+        } catch (IllegalArgumentException badFlag) {
+            // Backends names the flag; picocli prints it as a usage error and exits 2, like any other bad flag.
+            throw new ParameterException(spec.commandLine(), badFlag.getMessage(), badFlag);
+        }
         readiness.add("backend", backend::healthProblem);
         FencingSettings settings = fencingOptions.settings();
         var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
