@@ -16,7 +16,21 @@ import dev.tether.controller.fencing.NodeDirectory;
 import dev.tether.controller.fencing.PublishService;
 import dev.tether.controller.fencing.Serving;
 import dev.tether.controller.fencing.StateFileStore;
+import dev.tether.controller.fencing.MigrationWatch;
+import dev.tether.controller.fencing.Reconciler;
 import dev.tether.controller.fencing.VolumeLocks;
+import dev.tether.controller.fencing.kube.ClusterFencing;
+import dev.tether.controller.fencing.kube.KubeClusterView;
+import dev.tether.controller.fencing.kube.KubeEvents;
+import dev.tether.controller.fencing.kube.KubeHandoffProbe;
+import dev.tether.controller.fencing.kube.KubeNodeDirectory;
+import dev.tether.controller.fencing.kube.KubeRebuild;
+import dev.tether.controller.fencing.kube.PvAnnotationStore;
+import dev.tether.controller.fencing.kube.PvDirectory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import dev.tether.controller.volumes.VolumeService;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
@@ -83,25 +97,80 @@ public final class ControllerMain implements Callable<Integer> {
         readiness.add("backend", backend::healthProblem);
         FencingSettings settings = fencingOptions.settings();
         var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
+        boolean elect = fencingOptions.leaderElection(kube.isPresent());
+        if (kube.isPresent() && fencingOptions.stateFilePath().isPresent()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--state-file is for standalone mode (--kubeconfig none); in a cluster attachments live in PV annotations");
+        }
+        Clock clock = Clock.systemUTC();
         AttachmentRegistry attachments = new AttachmentRegistry();
+        VolumeLocks locks = new VolumeLocks();
         Serving serving = new Serving("attachments not rebuilt yet");
         readiness.add("fencing", serving::notServing);
-        AttachmentStore store = fencingOptions.stateFilePath().<AttachmentStore>map(StateFileStore::new)
-                .orElse(AttachmentStore.IN_MEMORY);
-        PublishService publish = new PublishService(backend, attachments, new VolumeLocks(), store, NodeDirectory.ANY,
-                HandoffProbe.NONE, FencingEvents.LOG, new MicrometerFencingMetrics(registry, attachments), serving,
-                settings, Clock.systemUTC());
-        store.load().forEach(attachments::put);
-        serving.serve();
-        VolumeService volumes = new VolumeService(backend, publish, registry);
+        MicrometerFencingMetrics metrics = new MicrometerFencingMetrics(registry, attachments);
         ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);
         kube.ifPresent(app::closeOnStop);
         app.closeOnStop(backend);
+        PublishService publish;
+        if (kube.isPresent()) {
+            KubernetesClient client = kube.get();
+            PvDirectory pvs = new PvDirectory(client);
+            KubeEvents events = new KubeEvents(client, pvs, clock);
+            app.closeOnStop(events);
+            AttachmentStore store = new PvAnnotationStore(client, pvs);
+            publish = new PublishService(backend, attachments, locks, store, new KubeNodeDirectory(client),
+                    new KubeHandoffProbe(client), events, metrics, serving, settings, clock);
+            ClusterFencing cluster = new ClusterFencing(client, new KubeRebuild(client, pvs, backend, store, events, clock),
+                    new Reconciler(new KubeClusterView(client, pvs), attachments, locks, publish, events, metrics, clock),
+                    new MigrationWatch(attachments, events, metrics, clock, settings.migrationWindow()),
+                    attachments, serving, fencingOptions.reconcileInterval, fencingOptions.notReadyThreshold, clock);
+            app.closeOnStop(cluster);
+            if (elect) {
+                cluster.startWithLeaderElection(leaseNamespace(client), fencingOptions.leaseName, identity(),
+                        fencingOptions.leaseDuration);
+            } else {
+                cluster.startAlone();
+            }
+        } else {
+            AttachmentStore store = fencingOptions.stateFilePath().<AttachmentStore>map(StateFileStore::new)
+                    .orElse(AttachmentStore.IN_MEMORY);
+            publish = new PublishService(backend, attachments, locks, store, NodeDirectory.ANY, HandoffProbe.NONE,
+                    FencingEvents.LOG, metrics, serving, settings, clock);
+            store.load().forEach(attachments::put);
+            serving.serve();
+            MigrationWatch migrations = new MigrationWatch(attachments, FencingEvents.LOG, metrics, clock, settings.migrationWindow());
+            ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "migration-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            ticks.scheduleWithFixedDelay(migrations::check, 15, 15, TimeUnit.SECONDS);
+            app.closeOnStop(ticks::shutdownNow);
+        }
+        VolumeService volumes = new VolumeService(backend, publish, registry);
         app.start(List.of(
                 new IdentityService(BuildInfo.version(), List.of(IdentityService.service(Type.CONTROLLER_SERVICE)), readiness),
                 new ControllerService(volumes, publish)));
         app.awaitStop();
         return 0;
+    }
+
+    /** The Lease's namespace: the flag, else the pod's namespace, else the client's (service account), else default. */
+    private String leaseNamespace(KubernetesClient client) {
+        if (!fencingOptions.leaseNamespace.isBlank()) {
+            return fencingOptions.leaseNamespace;
+        }
+        String pod = System.getenv("POD_NAMESPACE");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        String configured = client.getNamespace();
+        return configured == null || configured.isBlank() ? "default" : configured;
+    }
+
+    private static String identity() {
+        String host = System.getenv("HOSTNAME");
+        return (host == null || host.isBlank() ? "tether-controller" : host) + "_" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static void main(String[] args) {

@@ -30,6 +30,58 @@ public final class FencingOptions {
                     + "each answer) instead of memory (env TETHER_STATE_FILE; default: memory).")
     public String stateFile;
 
+    @Option(names = "--reconcile-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_RECONCILE_INTERVAL:-5m}",
+            description = "How often the reconciler clears attachments whose node or VolumeAttachment is gone; it also runs "
+                    + "when a Node or VolumeAttachment is deleted or a node is tainted out-of-service "
+                    + "(env TETHER_RECONCILE_INTERVAL; default ${DEFAULT-VALUE}).")
+    public Duration reconcileInterval;
+
+    @Option(names = "--node-not-ready-threshold", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_NODE_NOT_READY_THRESHOLD:-5m}",
+            description = "A node NotReady this long triggers a reconciler pass (env TETHER_NODE_NOT_READY_THRESHOLD; "
+                    + "default ${DEFAULT-VALUE}).")
+    public Duration notReadyThreshold;
+
+    @Option(names = "--leader-election", paramLabel = "auto|true|false", defaultValue = "${env:TETHER_LEADER_ELECTION:-auto}",
+            description = "Elect a leader on a Lease so replicas can run side by side; only the leader serves mutating RPCs. "
+                    + "auto: on with a cluster, off standalone (env TETHER_LEADER_ELECTION; default ${DEFAULT-VALUE}).")
+    public String leaderElection;
+
+    @Option(names = "--leader-election-namespace", paramLabel = "NAMESPACE",
+            defaultValue = "${env:TETHER_LEADER_ELECTION_NAMESPACE:-}",
+            description = "Namespace of the Lease; empty: the pod's namespace (POD_NAMESPACE or the service account's), "
+                    + "else 'default' (env TETHER_LEADER_ELECTION_NAMESPACE; default: the pod's namespace).")
+    public String leaseNamespace;
+
+    @Option(names = "--leader-election-lease-name", paramLabel = "NAME",
+            defaultValue = "${env:TETHER_LEADER_ELECTION_LEASE_NAME:-tether-controller}",
+            description = "Name of the Lease (env TETHER_LEADER_ELECTION_LEASE_NAME; default ${DEFAULT-VALUE}).")
+    public String leaseName;
+
+    @Option(names = "--leader-election-lease-duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_LEADER_ELECTION_LEASE_DURATION:-15s}",
+            description = "How long a lease lasts without renewal; a standby takes over at most this long after the leader "
+                    + "dies (env TETHER_LEADER_ELECTION_LEASE_DURATION; default ${DEFAULT-VALUE}).")
+    public Duration leaseDuration;
+
+    /** Whether to elect a leader, given whether there is a cluster. */
+    public boolean leaderElection(boolean cluster) {
+        return switch (leaderElection.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> cluster;
+            case "true" -> {
+                if (!cluster) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--leader-election true needs a cluster; it cannot be used with --kubeconfig none");
+                }
+                yield true;
+            }
+            case "false" -> false;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--leader-election '" + leaderElection + "' must be auto, true or false");
+        };
+    }
+
     public FencingSettings settings() {
         if (maxVolumesPerNode < 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

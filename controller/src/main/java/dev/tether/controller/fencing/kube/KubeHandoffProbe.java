@@ -1,0 +1,29 @@
+package dev.tether.controller.fencing.kube;
+
+import dev.tether.controller.fencing.HandoffProbe;
+import dev.tether.controller.fencing.VolumeAttachmentNames;
+import dev.tether.driver.model.NodeId;
+import dev.tether.driver.model.VolumeId;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Reads the holder's VolumeAttachment (one GET, only on a conflict) to see whether its deletion is under way. */
+public final class KubeHandoffProbe implements HandoffProbe {
+    private final KubernetesClient client;
+
+    public KubeHandoffProbe(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public boolean detaching(VolumeId volume, NodeId node) {
+        try {
+            VolumeAttachment va = client.storage().v1().volumeAttachments()
+                    .withName(VolumeAttachmentNames.of(volume, node.nodeName())).get();
+            return va != null && va.getMetadata().getDeletionTimestamp() != null;
+        } catch (KubernetesClientException e) {
+            return false;
+        }
+    }
+}

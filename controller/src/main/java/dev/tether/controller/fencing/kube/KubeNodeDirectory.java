@@ -1,0 +1,24 @@
+package dev.tether.controller.fencing.kube;
+
+import dev.tether.controller.fencing.NodeDirectory;
+import dev.tether.driver.error.UnavailableException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** A node exists when its Node object does; an API error is not an answer (UNAVAILABLE). */
+public final class KubeNodeDirectory implements NodeDirectory {
+    private final KubernetesClient client;
+
+    public KubeNodeDirectory(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public boolean exists(String nodeName) {
+        try {
+            return client.nodes().withName(nodeName).get() != null;
+        } catch (KubernetesClientException e) {
+            throw new UnavailableException("cannot tell whether node '" + nodeName + "' exists: " + PvAnnotationStore.reason(e), e);
+        }
+    }
+}
