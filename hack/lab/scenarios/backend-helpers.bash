@@ -3,7 +3,7 @@
 # backend in local mode inside the guest and talk to it with CsiCall over its unix socket.
 
 BK_SOCK=/run/tether/csi.sock
-BK_DIR=/tmp/tether-backing
+BK_DIR=${BK_DIR:-/tmp/tether-backing}
 # LAB_ENV_BK_BUILD=<dir with tether-controller.jar and test-classes/>: run a copy, so a rebuild on the host during a
 # long run cannot pull classes away under the guest
 BK_TEST_CLASSES=${LAB_ENV_BK_BUILD:+$LAB_ENV_BK_BUILD/test-classes}
@@ -12,7 +12,7 @@ TETHER_CONTROLLER_JAR=${LAB_ENV_BK_BUILD:+$LAB_ENV_BK_BUILD/tether-controller.ja
 TETHER_CONTROLLER_JAR=${TETHER_CONTROLLER_JAR:-$LAB_REPO/controller/target/tether-controller.jar}
 BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
-# bk_controller [extra flags...]: start the controller (nvmet, local, 127.0.0.1, ports 4430-4439) and wait for it
+# bk_controller [extra flags...]: start the controller (nvmet, local, 127.0.0.1, ports $BK_PORTS or 4430-4439) and wait for it
 bk_controller() {
 	[ -d "$BK_TEST_CLASSES" ] || fail "missing $BK_TEST_CLASSES: build with ./mvnw -q -DskipTests package test-compile on the host"
 	mkdir -p /run/tether "$BK_DIR"
@@ -20,7 +20,7 @@ bk_controller() {
 	# publish mapped straight to grant/revoke; everything under test (backend, volume RPCs) is the shipped code.
 	"${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR:$BK_TEST_CLASSES" dev.tether.controller.volumes.LabController \
 		--endpoint "unix://$BK_SOCK" --backend nvmet --nvmet-target local --nvmet-address 127.0.0.1 \
-		--nvmet-ports 4430-4439 --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s --nvmet-command-timeout 60s \
+		--nvmet-ports "${BK_PORTS:-4430-4439}" --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s --nvmet-command-timeout 60s \
 		"$@" >"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
 	TETHER_CONTROLLER_PID=$!
 	LAB_BG_PIDS+=("$TETHER_CONTROLLER_PID")
@@ -43,15 +43,16 @@ bk_client() {
 	LAB_BG_PIDS+=("$CSI_CLIENT_PID")
 }
 
-# csi RPC [JSON]: one call; sets CSI_RC (gRPC code) and CSI_OUT (JSON answer, or "CODE: message"); returns 0
+# csi RPC [JSON]: one call; sets CSI_RC (gRPC code) and CSI_OUT (JSON answer, or "CODE: message"); returns 0.
+# CSI_AT=<endpoint> sends it elsewhere than the controller (CsiCall takes the endpoint as the line's first word).
 csi() {
 	local req=${2:-'{}'} line
 	[ -n "${CSI_CLIENT_PID:-}" ] || bk_client
-	printf '%s %s\n' "$1" "$req" >&"${CSI_CLIENT[1]}"
+	printf '%s%s %s\n' "${CSI_AT:+$CSI_AT }" "$1" "$req" >&"${CSI_CLIENT[1]}"
 	IFS= read -r -t 300 line <&"${CSI_CLIENT[0]}" || fail "no answer from CsiCall to $1 (log $LAB_OUT/csicall.log)"
 	CSI_RC=${line%% *}
 	CSI_OUT=${line#* }
-	echo "  csi $1 -> $CSI_RC ${CSI_OUT:0:160}" >>"$LAB_OUT/csi-calls.log"
+	echo "  csi ${CSI_AT:+$CSI_AT }$1 -> $CSI_RC ${CSI_OUT:0:160}" >>"$LAB_OUT/csi-calls.log"
 }
 
 # csi_ok RPC [JSON]: must succeed; CSI_OUT holds the answer

@@ -6,6 +6,7 @@ import csi.v1.ControllerGrpc;
 import csi.v1.IdentityGrpc;
 import csi.v1.NodeGrpc;
 import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -22,7 +23,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,8 +36,11 @@ import java.util.concurrent.TimeUnit;
  * {@code CODE: message}. Usage errors exit 64.
  *
  * <p>With {@code --lines} it serves many calls from one JVM (a JVM start is slow in the emulated lab): each stdin line
- * {@code <Rpc> <json-request-on-one-line>} is answered by one stdout line {@code <code> <json-response>} (code 0) or
- * {@code <code> <CODE: message>}, over one channel.
+ * {@code [<endpoint>] <Rpc> <json-request-on-one-line>} is answered by one stdout line {@code <code> <json-response>}
+ * (code 0) or {@code <code> <CODE: message>}. A line that starts with an endpoint ({@code unix://...} or
+ * {@code tcp://...}) goes there instead of to {@code --endpoint}, so one JVM can drive a controller and a node plugin;
+ * each endpoint keeps one channel, replaced by a fresh one once it has failed, so a server that restarted is reached by
+ * the very next call instead of after grpc's reconnect backoff.
  */
 public final class CsiCall {
     static final int USAGE = 64;
@@ -74,11 +80,11 @@ public final class CsiCall {
         if (lines ? args.length != i : args.length - i < 1 || args.length - i > 2) {
             return usage(err, lines ? "--lines takes requests on stdin, not arguments" : "expected <Rpc> [<json-request>]");
         }
-        String target = endpoint.startsWith("tcp://") ? "dns:///" + endpoint.substring("tcp://".length()) : endpoint;
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        Map<String, ManagedChannel> channels = new HashMap<>();
         try {
             if (!lines) {
-                return call(channel, args[i], args.length - i == 2 ? args[i + 1] : "{}", timeoutSeconds, JsonFormat.printer(), out, err);
+                return call(channel(channels, endpoint), args[i], args.length - i == 2 ? args[i + 1] : "{}", timeoutSeconds,
+                        JsonFormat.printer(), out, err);
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
             JsonFormat.Printer compact = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -87,6 +93,17 @@ public final class CsiCall {
                     continue;
                 }
                 String[] parts = line.strip().split("\\s+", 2);
+                String lineEndpoint = endpoint;
+                if (isEndpoint(parts[0])) {
+                    lineEndpoint = parts[0];
+                    parts = parts.length == 2 ? parts[1].split("\\s+", 2) : new String[] {""};
+                }
+                ManagedChannel channel = channel(channels, lineEndpoint);
+                if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+                    channel.shutdownNow();
+                    channels.remove(lineEndpoint);
+                    channel = channel(channels, lineEndpoint);
+                }
                 ByteArrayOutputStream problem = new ByteArrayOutputStream();
                 ByteArrayOutputStream answer = new ByteArrayOutputStream();
                 int code = call(channel, parts[0], parts.length == 2 ? parts[1] : "{}", timeoutSeconds, compact,
@@ -100,8 +117,18 @@ public final class CsiCall {
             err.println("CsiCall: cannot read stdin: " + e.getMessage());
             return USAGE;
         } finally {
-            channel.shutdownNow();
+            channels.values().forEach(ManagedChannel::shutdownNow);
         }
+    }
+
+    private static boolean isEndpoint(String token) {
+        return token.startsWith("unix://") || token.startsWith("tcp://");
+    }
+
+    private static ManagedChannel channel(Map<String, ManagedChannel> channels, String endpoint) {
+        return channels.computeIfAbsent(endpoint, e -> Grpc.newChannelBuilder(
+                e.startsWith("tcp://") ? "dns:///" + e.substring("tcp://".length()) : e,
+                InsecureChannelCredentials.create()).build());
     }
 
     private static int call(ManagedChannel channel, String rpc, String json, long timeoutSeconds, JsonFormat.Printer printer,
@@ -146,7 +173,7 @@ public final class CsiCall {
     private static int usage(PrintStream err, String problem) {
         err.println("CsiCall: " + problem);
         err.println("usage: CsiCall [--endpoint unix:///path|tcp://host:port] [--timeout-seconds N] <Rpc> [<json-request>]");
-        err.println("       CsiCall [--endpoint ...] --lines   (stdin: '<Rpc> <json>' per line; stdout: '<code> <answer>' per line)");
+        err.println("       CsiCall [--endpoint ...] --lines   (stdin: '[<endpoint>] <Rpc> <json>' per line; stdout: '<code> <answer>' per line)");
         return USAGE;
     }
 }

@@ -14,8 +14,13 @@ import dev.tether.driver.health.Readiness;
 import dev.tether.driver.identity.IdentityService;
 import dev.tether.driver.testing.CsiClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -95,6 +100,47 @@ class CsiCallIT {
         assertThat(lines.get(0)).isEqualTo("0 {\"ready\":true}");
         assertThat(lines.get(1)).startsWith("3 INVALID_ARGUMENT: volume_capabilities[0].access_mode MULTI_NODE_MULTI_WRITER");
         assertThat(lines.get(2)).isEqualTo("0 {}");
+    }
+
+    @Test
+    void aLineMayNameItsOwnEndpointAndReachesARestartedServer() throws Exception {
+        Path otherSocket = dir.resolve("other.sock");
+        Endpoint other = new Endpoint.Unix(otherSocket);
+        CsiServer second = startIdentity(other, "other-1");
+        PipedOutputStream requests = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(requests);
+        PipedInputStream answers = new PipedInputStream(1 << 16);
+        PrintStream stdout = new PrintStream(new PipedOutputStream(answers), true, StandardCharsets.UTF_8);
+        Thread client = Thread.ofVirtual().start(() -> CsiCall.run(new String[] {"--endpoint", endpoint, "--lines"}, stdin,
+                stdout, new PrintStream(OutputStream.nullOutputStream())));
+        BufferedReader out = new BufferedReader(new InputStreamReader(answers, StandardCharsets.UTF_8));
+        try {
+            assertThat(ask(requests, out, "GetPluginInfo")).contains("\"vendorVersion\":\"test\"");
+            assertThat(ask(requests, out, "unix://" + otherSocket + " GetPluginInfo {}")).contains("\"vendorVersion\":\"other-1\"");
+            assertThat(ask(requests, out, "unix://" + otherSocket + " Probe")).isEqualTo("0 {\"ready\":true}");
+
+            second.shutdown(Duration.ofSeconds(1));
+            assertThat(ask(requests, out, "unix://" + otherSocket + " GetPluginInfo")).startsWith("14 UNAVAILABLE");
+            second = startIdentity(other, "other-2");
+            assertThat(ask(requests, out, "unix://" + otherSocket + " GetPluginInfo"))
+                    .as("the restarted server answers the very next call").contains("\"vendorVersion\":\"other-2\"");
+            assertThat(ask(requests, out, "GetPluginInfo")).contains("\"vendorVersion\":\"test\"");
+        } finally {
+            requests.close();
+            client.join(Duration.ofSeconds(10));
+            second.shutdown(Duration.ofSeconds(1));
+        }
+    }
+
+    private CsiServer startIdentity(Endpoint at, String version) throws Exception {
+        return CsiServer.start(at, List.of(new IdentityService(version, List.of(), new Readiness())),
+                Interceptors.standard(new SimpleMeterRegistry()));
+    }
+
+    private static String ask(PipedOutputStream requests, BufferedReader answers, String line) throws Exception {
+        requests.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        requests.flush();
+        return answers.readLine();
     }
 
     @Test

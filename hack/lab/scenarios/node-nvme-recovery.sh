@@ -1,0 +1,89 @@
+#!/bin/bash
+# timeout: 600
+# default: no
+# description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again, the condition returns to normal and the data verifies; measures port return -> live controller
+set -euo pipefail
+. "$LAB_LIB/guest.sh"
+BK_DIR=/tmp/$LAB_SCENARIO-backing
+BK_PORTS=4451-4459
+. "$(dirname "${BASH_SOURCE[0]}")/e2e-helpers.bash"
+
+# short ctrl_loss_tmo so the kernel gives up and deletes the controller; reconnect_delay 1 s
+PARAMS='{"reconnectDelay":"1","ctrlLossTmo":"3","fastIoFailTmo":"2"}'
+
+load_modules nvmet nvmet-tcp nvme-tcp tcp_diag
+rm -rf "$BK_DIR"
+on_exit "e2e_cleanup nqn.2026-01.dev.tether:rec-fs; rm -rf $BK_DIR"
+
+step "start the node plugin, the controller and CsiCall"
+t=$(now_us)
+e2e_node_start
+bk_controller
+e2e_node_wait
+step "  node plugin answers as $E2E_NODE_ID after $(since_us "$t") s"
+
+step "create, publish, stage and publish rec-fs (64 MiB ext4, $PARAMS); write data"
+e2e_volume rec-fs 64 mount "$PARAMS"
+V=$VOL_ID V_CTX=$VOL_CTX V_NQN=$VOL_NQN V_PORT=$VOL_PORT V_CAP=$VOL_CAP
+e2e_publish "$V" "$V_CAP"
+V_PUB=$PUB_CTX
+e2e_stage "$V" mount "$V_CAP" "$V_CTX" "$V_PUB"
+[ "$CSI_RC" = 0 ] || fail "NodeStageVolume $V: $CSI_RC $CSI_OUT"
+e2e_node_publish "$V" mount "$V_CAP" "$V_CTX" "$V_PUB"
+target=$(e2e_target "$V" mount)
+staging=$(e2e_staging "$V" mount)
+ctrl=$(live_ctrl "$V_NQN") || fail "no live controller of $V_NQN after NodeStageVolume"
+dev=$(nvme_ns_dev "$V_NQN")
+[ ! -e "/sys/class/nvme/$ctrl/ctrl_loss_tmo" ] || assert_eq 3 "$(<"/sys/class/nvme/$ctrl/ctrl_loss_tmo")" "ctrl_loss_tmo of $ctrl"
+head -c 3M /dev/urandom >"$target/before.bin"
+sync -f "$target/before.bin"
+want=$(sha256sum <"$target/before.bin" | cut -d' ' -f1)
+assert_eq normal "$(e2e_condition "$V" mount)" "condition before the fault"
+step "  $ctrl (live) -> $dev, ext4 at $staging, published at $target"
+
+step "take the target port away: the kernel deletes $ctrl after ctrl_loss_tmo"
+watch_ctrl_state "$ctrl" "$LAB_OUT/ctrl-states.txt"
+t_cut=$(now_us)
+nvmet_port_unlink "$V_NQN" "$V_PORT"
+wait_for_ctrl_state "$ctrl" gone 60
+m_gone=$(since_us "$t_cut")
+wait_for 60 "NodeGetVolumeStats of $V to report abnormal" e2e_condition_is "$V" mount abnormal
+m_abnormal=$(since_us "$t_cut")
+cond=$(e2e_condition "$V" mount)
+step "  $ctrl gone after $m_gone s; condition after $m_abnormal s: $cond"
+sleep 3
+assert_eq "" "$(nvme_ctrls "$V_NQN")" "controllers of $V_NQN while the port is away (the supervisor cannot connect)"
+[[ $(e2e_condition "$V" mount) == abnormal* ]] || fail "condition turned normal while the port is still away"
+
+step "bring the port back: the supervisor connects again"
+t_back=$(now_us)
+nvmet_port_link "$V_NQN" "$V_PORT"
+wait_for 120 "a live controller of $V_NQN" live_ctrl "$V_NQN"
+m_live=$(since_us "$t_back")
+ctrl2=$(live_ctrl "$V_NQN")
+assert_eq "$E2E_HOSTNQN" "$(<"/sys/class/nvme/$ctrl2/hostnqn")" "host NQN of the new controller"
+wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal
+m_normal=$(since_us "$t_back")
+dev2=$(nvme_ns_dev "$V_NQN")
+step "  $ctrl2 live $m_live s after the port returned (new device $dev2); condition normal after $m_normal s"
+
+step "the volume is usable again at the same paths: data verifies, a new write lands"
+is_mounted "$staging" || fail "$staging is not mounted after recovery"
+is_mounted "$target" || fail "$target is not mounted after recovery"
+assert_eq "$dev2" "$(findmnt -n -o SOURCE --mountpoint "$staging")" "device under the staging mount after recovery"
+echo 3 >/proc/sys/vm/drop_caches
+assert_eq "$want" "$(timeout 60 sha256sum <"$target/before.bin" | cut -d' ' -f1)" "data written before the fault, read at the target path"
+head -c 1M /dev/urandom >/tmp/after.bin
+timeout 60 dd if=/tmp/after.bin of="$target/after.bin" bs=1M oflag=direct conv=fsync status=none
+echo 3 >/proc/sys/vm/drop_caches
+assert_eq "$(sha256sum </tmp/after.bin | cut -d' ' -f1)" "$(timeout 60 sha256sum <"$target/after.bin" | cut -d' ' -f1)" "a write after recovery"
+
+step "tear down: unpublish, unstage (disconnects), controller unpublish, delete"
+e2e_node_unpublish "$V" mount
+e2e_unstage "$V" mount
+wait_for 20 "$V_NQN to disconnect" test -z "$(nvme_ctrls "$V_NQN")"
+csi_ok ControllerUnpublishVolume "{\"volumeId\":\"$V\",\"nodeId\":\"$E2E_NODE_ID\"}"
+csi_ok DeleteVolume "{\"volumeId\":\"$V\"}"
+assert_missing "$NVMET/subsystems/$V_NQN"
+echo "MEASURE ctrl_loss_tmo3_cut_to_gone=${m_gone}s cut_to_abnormal=${m_abnormal}s port_back_to_live=${m_live}s port_back_to_normal=${m_normal}s" | tee "$LAB_OUT/measure.txt"
+step ok
