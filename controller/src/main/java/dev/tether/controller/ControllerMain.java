@@ -144,7 +144,8 @@ public final class ControllerMain implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
-            ticks.scheduleWithFixedDelay(migrations::check, 15, 15, TimeUnit.SECONDS);
+            long tick = migrations.tick().toMillis();
+            ticks.scheduleWithFixedDelay(migrations::check, tick, tick, TimeUnit.MILLISECONDS);
             app.closeOnStop(ticks::shutdownNow);
         }
         VolumeService volumes = new VolumeService(backend, publish, registry);

@@ -23,10 +23,15 @@ public final class DemoMain {
     static final Duration GRACE = Duration.ofSeconds(3);
     static final Duration MIGRATION_WINDOW = Duration.ofSeconds(4);
 
+    // Held for the JVM's lifetime: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private DemoMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        // The embedded API server logs every request at INFO; the story narrates what matters instead.
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         Narrator say = new Narrator(System.out);
         Path dir = Files.createTempDirectory("tether-demo");
         Path socket = dir.resolve("controller.sock");
@@ -35,7 +40,7 @@ public final class DemoMain {
         say.say("An embedded Kubernetes API server and the real tether-controller (fake storage backend) start in this process.");
         try (EmbeddedApi api = new EmbeddedApi(dir)) {
             startController(List.of("--endpoint", "unix://" + socket, "--kubeconfig", api.kubeconfig().toString(),
-                    "--backend", "fake", "--metrics-address", "127.0.0.1:" + metricsPort, "--log-level", "warn",
+                    "--backend", "fake", "--metrics-address", "127.0.0.1:" + metricsPort, "--log-level", "error",
                     "--leader-election", "false", "--detach-grace", GRACE.toSeconds() + "s",
                     "--migration-window", MIGRATION_WINDOW.toSeconds() + "s", "--reconcile-interval", "1m",
                     "--node-not-ready-threshold", "5s"));

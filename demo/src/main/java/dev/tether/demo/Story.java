@@ -77,7 +77,13 @@ final class Story {
         say.say("Tether's reconciler notices, revokes node-b at the storage target and clears the stale attachment.");
         say.say("No one has to delete VolumeAttachments or PV annotations by hand; node-c can take over:");
         awaitCleared(db, "node-b");
-        attacher.attach(db, dbPv, "node-c", rwoFs);
+        if (!"OK".equals(attacher.attach(db, dbPv, "node-c", rwoFs))) {
+            Thread.sleep(DemoMain.GRACE.plusMillis(500).toMillis());
+            say.call("csi-attacher retries after the " + DemoMain.GRACE.toSeconds() + " s grace window");
+            if ("OK".equals(attacher.publish(db, "node-c", rwoFs))) {
+                cluster.markAttached(dbPv, "node-c", true);
+            }
+        }
 
         printEvents();
         printMetrics();

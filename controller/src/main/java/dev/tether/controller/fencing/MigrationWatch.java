@@ -29,6 +29,12 @@ public final class MigrationWatch {
         this.window = window;
     }
 
+    /** How often to check: a quarter of the window (a warning is at most 25% late), between 1 s and 15 s. */
+    public Duration tick() {
+        long quarter = window.toMillis() / 4;
+        return Duration.ofMillis(Math.max(1000, Math.min(15_000, quarter)));
+    }
+
     /** Returns how many new warnings it raised. */
     public int check() {
         Instant now = clock.instant();

@@ -32,6 +32,8 @@ public final class LogSetup {
         root.addAppender(console);
         // Libraries that are chatty at INFO and say nothing an operator needs.
         context.getLogger("io.grpc.netty").setLevel(Level.WARN);
+        // grpc-netty always asks for SO_KEEPALIVE, which a unix socket does not have: netty warns once per channel.
+        context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
         context.getLogger("io.fabric8.kubernetes.client.informers").setLevel(Level.WARN);
     }
 

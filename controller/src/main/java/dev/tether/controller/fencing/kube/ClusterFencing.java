@@ -115,7 +115,7 @@ public final class ClusterFencing implements AutoCloseable {
         stopReconciling();
         periodic.add(scheduler.scheduleWithFixedDelay(() -> pass(mine), reconcileInterval.toMillis(), reconcileInterval.toMillis(),
                 TimeUnit.MILLISECONDS));
-        long tick = Math.max(1000, Math.min(30_000, migrations == null ? 30_000 : 15_000));
+        long tick = migrations.tick().toMillis();
         periodic.add(scheduler.scheduleWithFixedDelay(migrations::check, tick, tick, TimeUnit.MILLISECONDS));
         informers.add(client.nodes().inform(new Trigger<>(this::nodeChanged, n -> requestPass("node " + n.getMetadata().getName()
                 + " deleted")), reconcileInterval.toMillis()));
