@@ -69,8 +69,8 @@ class LeadershipTest {
             Replica one = new Replica(cluster);
             Replica two = new Replica(cluster);
             try (one; two) {
-                one.fencing.startWithLeaderElection("default", "tether-controller", "one", Duration.ofSeconds(3));
-                two.fencing.startWithLeaderElection("default", "tether-controller", "two", Duration.ofSeconds(3));
+                one.fencing.startWithLeaderElection("default", "tether-controller", "one", FencingOptions.LeaseTimings.of(Duration.ofSeconds(3)));
+                two.fencing.startWithLeaderElection("default", "tether-controller", "two", FencingOptions.LeaseTimings.of(Duration.ofSeconds(3)));
                 Eventually.await("a leader", Duration.ofSeconds(60), () -> one.serves() || two.serves());
                 Replica leader = one.serves() ? one : two;
                 Replica standby = leader == one ? two : one;
