@@ -77,6 +77,10 @@ class FencingAppIT {
             try (AppProcess app = start(kubeconfig, socket, "first.log"); CsiClient client = new CsiClient(new Endpoint.Unix(socket))) {
                 Eventually.await("probe ready (log: " + dir.resolve("first.log") + ")", Duration.ofSeconds(60), () -> ready(client));
                 client.controller().createVolume(create);
+                // as in a cluster, the attacher's VolumeAttachment exists before it calls publish (else the
+                // reconciler rightly clears the attachment as stale)
+                cluster.va("pvc-1", new dev.tether.driver.model.VolumeId("pvc-1"),
+                        dev.tether.driver.model.NodeId.parse(node("node-a")), false);
                 client.controller().controllerPublishVolume(toA);
                 assertThat(cluster.annotation("pvc-1")).contains("node-a/");
                 assertThat(code(() -> client.controller().controllerPublishVolume(toB))).isEqualTo(Status.Code.FAILED_PRECONDITION);

@@ -182,7 +182,10 @@ public final class ClusterFencing implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (scheduler.isShutdown()) {
+            return;
+        }
         if (leadership != null) {
             leadership.close();
         }
