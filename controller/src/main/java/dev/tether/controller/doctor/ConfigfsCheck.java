@@ -22,7 +22,7 @@ record ConfigfsCheck(Sysfs sysfs, String configfsDir) implements DoctorCheck {
         for (String dir : new String[] {"subsystems", "ports", "hosts"}) {
             if (!sysfs.exists(configfsDir + "/" + dir)) {
                 return CheckResult.fail(name(), configfsDir + " has no " + dir + "/: is it the nvmet configfs root?",
-                        "point --nvmet-configfs-dir (chart: backend.nvmet.configfsDir) at /sys/kernel/config/nvmet");
+                        "mount configfs at /sys/kernel/config on the storage node (mount -t configfs none /sys/kernel/config)");
             }
         }
         return CheckResult.ok(name(), configfsDir + " (" + sysfs.list(configfsDir + "/subsystems").size()

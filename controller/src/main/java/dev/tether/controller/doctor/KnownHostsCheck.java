@@ -32,7 +32,7 @@ record KnownHostsCheck(Path knownHosts, String host, int port) implements Doctor
     public CheckResult run() {
         String fix = String.format(FIX_PREFIX, port, host);
         if (host == null || host.isBlank()) {
-            return CheckResult.fail(name(), "no SSH host configured", "set --ssh-host (chart: backend.nvmet.ssh.host)");
+            return CheckResult.fail(name(), "no SSH host configured", "set --nvmet-target ssh://root@HOST[:PORT] (chart: backend.nvmet.ssh.host)");
         }
         if (!Files.isRegularFile(knownHosts)) {
             return CheckResult.fail(name(), knownHosts + " does not exist", fix);

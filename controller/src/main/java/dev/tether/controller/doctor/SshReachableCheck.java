@@ -19,7 +19,7 @@ record SshReachableCheck(String host, int port, Duration timeout) implements Doc
     @Override
     public CheckResult run() {
         if (host == null || host.isBlank()) {
-            return CheckResult.fail(name(), "no SSH host configured", "set --ssh-host (chart: backend.nvmet.ssh.host)");
+            return CheckResult.fail(name(), "no SSH host configured", "set --nvmet-target ssh://root@HOST[:PORT] (chart: backend.nvmet.ssh.host)");
         }
         String where = host + ":" + port;
         String fix = "check that sshd runs on " + where + " and that the controller's network (and any NetworkPolicy) "

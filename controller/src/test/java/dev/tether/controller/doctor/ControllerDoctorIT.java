@@ -50,7 +50,7 @@ class ControllerDoctorIT {
     void shippedJarRunsDoctorForTheLocalBackendAndExitsOneOnFailure() throws Exception {
         Files.createDirectories(dir.resolve("root/srv/tether"));
         try (AppProcess app = AppProcess.start(JAR, dir.resolve("doctor.log"), List.of("doctor", "--backend", "nvmet",
-                "--nvmet-mode", "local", "--host-root", dir.resolve("root").toString(), "--nvmet-backing-dir", "/srv/tether",
+                "--nvmet-target", "local", "--host-root", dir.resolve("root").toString(), "--nvmet-backing-dir", "/srv/tether",
                 "--min-free-gib", "0"))) {
             int code = app.awaitExit(Duration.ofSeconds(60));
             assertThat(app.output()).startsWith("tether-controller doctor (backend nvmet, local)")

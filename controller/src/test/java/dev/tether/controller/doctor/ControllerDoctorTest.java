@@ -138,7 +138,7 @@ class ControllerDoctorTest {
     void noSshHostFailsBothNetworkChecksClearly() {
         Map<String, CheckResult> results = run(BackendKind.nvmet, ssh("", 22));
         assertThat(results.get("storage node reachable").detail()).isEqualTo("no SSH host configured");
-        assertThat(results.get("SSH host key pinned").fix()).contains("--ssh-host");
+        assertThat(results.get("SSH host key pinned").fix()).contains("--nvmet-target");
     }
 
     @Test
