@@ -49,7 +49,6 @@ class RbacTest {
             "core persistentvolumes: get,list,watch,patch",
             "storage.k8s.io volumeattachments: list,watch",
             "core nodes: list,watch",
-            "storage.k8s.io csinodes: get",
             "core events: create,patch");
     static final List<String> NODE = List.of(
             "core events: create,patch",
