@@ -4,9 +4,15 @@ import csi.v1.ControllerGrpc;
 import csi.v1.Csi;
 import csi.v1.Csi.VolumeCapability.AccessMode.Mode;
 import csi.v1.IdentityGrpc;
+import dev.tether.controller.fencing.AccessSpec;
+import dev.tether.controller.fencing.Attachment;
+import dev.tether.controller.fencing.AttachmentCodec;
+import dev.tether.controller.fencing.PublishService;
+import dev.tether.controller.fencing.kube.PvAnnotationStore;
 import dev.tether.driver.cli.CommandLines;
 import dev.tether.driver.logging.LogFormat;
 import dev.tether.driver.logging.LogSetup;
+import dev.tether.driver.model.NodeId;
 import dev.tether.driver.testing.CsiClient;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachmentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -14,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,19 +214,27 @@ public final class FencingBench implements Callable<Integer> {
             long base = start(empty);
             empty.stop();
             int nodes = 50;
-            parallel(nodes, n -> cluster.addNode("rebuild-" + n, "rebuild-" + n
-                    + "/nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-" + String.format("%012d", n)));
+            parallel(nodes, n -> cluster.addNode(NodeId.parse(nodeId(n)).nodeName(), nodeId(n)));
             long p0 = System.nanoTime();
+            // As a running cluster leaves them: each PV annotated with its attachment (the controller's own format),
+            // each VolumeAttachment attached with the publish_context in attachmentMetadata.
             parallel(rebuild, i -> {
                 String volume = "rebuild-" + i;
-                String node = "rebuild-" + (i % nodes);
+                NodeId node = NodeId.parse(nodeId(i % nodes));
+                Map<String, String> context = Map.of(PublishService.HOST_NQN, node.hostNqn().value());
+                String annotation = AttachmentCodec.encode(List.of(new Attachment(node,
+                        new AccessSpec(Mode.SINGLE_NODE_WRITER, true, false), context, Instant.now())));
                 cluster.addPersistentVolume(volume, "ReadWriteOnce", true);
+                cluster.client().persistentVolumes().withName(MockCluster.pvName(volume)).edit(pv -> {
+                    pv.getMetadata().setAnnotations(Map.of(PvAnnotationStore.ANNOTATION, annotation));
+                    return pv;
+                });
                 cluster.client().storage().v1().volumeAttachments().resource(new VolumeAttachmentBuilder()
-                        .withNewMetadata().withName(MockCluster.attachmentName(volume, node))
+                        .withNewMetadata().withName(MockCluster.attachmentName(volume, node.nodeName()))
                         .withFinalizers(MockCluster.ATTACHER_FINALIZER).endMetadata()
-                        .withNewSpec().withAttacher(MockCluster.DRIVER).withNodeName(node)
+                        .withNewSpec().withAttacher(MockCluster.DRIVER).withNodeName(node.nodeName())
                         .withNewSource().withPersistentVolumeName(MockCluster.pvName(volume)).endSource().endSpec()
-                        .withNewStatus().withAttached(true).withAttachmentMetadata(Map.of()).endStatus().build()).create();
+                        .withNewStatus().withAttached(true).withAttachmentMetadata(context).endStatus().build()).create();
             });
             System.out.printf("rebuild fixture: %d PVs + VolumeAttachments on %d nodes created in %.1f s%n", rebuild, nodes,
                     (System.nanoTime() - p0) / 1e9);
@@ -250,6 +265,10 @@ public final class FencingBench implements Callable<Integer> {
             f.get();
         }
         pool.shutdown();
+    }
+
+    private static String nodeId(int n) {
+        return "rebuild-" + n + "/nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-" + String.format("%012d", n);
     }
 
     private static String volume(int i) {

@@ -26,6 +26,26 @@ class FencingTortureIT {
     Path dir;
 
     @Test
+    void clusterWithAFaultyApiKeepsOneWriterAcrossCrashes() throws Exception {
+        System.out.println("FencingTortureIT cluster seed " + SEED + " (rerun with -Dtether.torture.seed=" + SEED + ")");
+        // Per API request: 3% 500 before the change, 3% 500 after it, 5% 409 on writes, 0.1% answered after 11 s
+        // (past the client's 10 s timeout, change applied); plus an outage in some rounds.
+        Rates rates = new Rates(0.03, 0.03, 0.05, 0.001, Duration.ofSeconds(11));
+        Torture.Plan plan = new Torture.Plan(SEED, 8, 3, 8, 3, 700, rates);
+        try (MockCluster cluster = MockCluster.start(SEED);
+                ControllerProcess controller = new ControllerProcess(dir.resolve("csi.sock"), OUT.resolve("logs-cluster"),
+                        List.of("--kubeconfig", cluster.writeKubeconfig(dir.resolve("kubeconfig")).toString(),
+                                "--backend", "fake", "--detach-grace", "50ms", "--leader-election", "false",
+                                "--reconcile-interval", "2s"))) {
+            Torture.Report report = new Torture(plan, controller, cluster, OUT.resolve("cluster")).run();
+            assertSound(report, plan);
+            assertThat(report.faults().get(FaultInjector.Fault.ERROR_500)).as("injected 500s").isPositive();
+            assertThat(report.faults().get(FaultInjector.Fault.APPLIED_THEN_500)).as("injected 500s after the change").isPositive();
+            assertThat(report.faults().get(FaultInjector.Fault.CONFLICT_409)).as("injected conflicts").isPositive();
+        }
+    }
+
+    @Test
     void standaloneWithAStateFileKeepsOneWriterAcrossCrashes() throws Exception {
         System.out.println("FencingTortureIT standalone seed " + SEED + " (rerun with -Dtether.torture.seed=" + SEED + ")");
         Torture.Plan plan = new Torture.Plan(SEED, 8, 3, 8, 3, 800, Rates.NONE);
@@ -54,7 +74,8 @@ class FencingTortureIT {
 
     static String summary(Torture.Report report) {
         return "torture: " + report.history().size() + " calls in " + Duration.ofMillis(report.millis()) + ", "
-                + report.restarts() + " restarts (" + report.hotRestarts() + " under load), " + report.outages()
+                + report.restarts() + " restarts (" + report.hotRestarts() + " under load, " + Duration.ofMillis(report.restartMillis())
+                + " in all), " + report.outages()
                 + " API outages, faults " + report.faults() + "\n  outcomes: "
                 + report.outcomes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining(", "))

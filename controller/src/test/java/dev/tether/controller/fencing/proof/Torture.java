@@ -37,7 +37,7 @@ public final class Torture {
 
     /** What happened: the history, every violation found, and counters that show the run was not vacuous. */
     public record Report(List<Op> history, List<String> violations, Map<String, Long> outcomes, int restarts,
-            int hotRestarts, int outages, Map<FaultInjector.Fault, Long> faults, long millis) {
+            int hotRestarts, int outages, Map<FaultInjector.Fault, Long> faults, long millis, long restartMillis) {
     }
 
     private final Plan plan;
@@ -53,6 +53,7 @@ public final class Torture {
     private int restarts;
     private int hotRestarts;
     private int outages;
+    private long restartNanos;
 
     public Torture(Plan plan, ControllerProcess controller, MockCluster cluster, Path out) {
         this.plan = plan;
@@ -110,7 +111,8 @@ public final class Torture {
         Map<String, Long> counts = new TreeMap<>();
         outcomes.forEach((k, v) -> counts.put(k, v.get()));
         return new Report(all, List.copyOf(violations), counts, restarts, hotRestarts, outages,
-                cluster == null ? Map.of() : cluster.faults().counts(), (System.nanoTime() - began) / 1_000_000);
+                cluster == null ? Map.of() : cluster.faults().counts(), (System.nanoTime() - began) / 1_000_000,
+                restartNanos / 1_000_000);
     }
 
     private void runRound(int round, Random chaos) throws Exception {
@@ -238,6 +240,7 @@ public final class Torture {
     }
 
     private synchronized void restart(String how) throws Exception {
+        long t0 = System.nanoTime();
         restarts++;
         if (how.startsWith("SIGKILL")) {
             controller.kill();
@@ -245,6 +248,7 @@ public final class Torture {
             controller.stop();
         }
         startController();
+        restartNanos += System.nanoTime() - t0;
     }
 
     private void checkAfterRestart(int round) {
