@@ -91,12 +91,19 @@ public final class VolumeStager {
     private void stageFilesystem(StagedVolume v, List<Runnable> undo) {
         Path device = devicePath(v.device());
         Optional<MountPoint> mounted = mounter.mountAt(v.stagingPath());
+        boolean stale = false;
         if (mounted.isPresent()) {
             if (mounted.get().source().equals(device.toString())) {
                 return;
             }
-            throw new AlreadyExistsException("staging_target_path " + v.stagingPath() + " already has " + mounted.get().source()
-                    + " mounted, not " + device);
+            if (!staleNvmeMount(mounted.get())) {
+                throw new AlreadyExistsException("staging_target_path " + v.stagingPath() + " already has "
+                        + mounted.get().source() + " mounted, not " + device);
+            }
+            // Our own mount of a namespace device that was deleted with its controller: it can do no I/O any more.
+            LOG.info("replacing the stale staging mount of {} ({} is gone)", v.volumeId(), mounted.get().source());
+            mounter.unmount(v.stagingPath());
+            stale = true;
         }
         FsProbe probe = mounter.probe(device);
         if (probe.partitionTable().isPresent()) {
@@ -119,6 +126,10 @@ public final class VolumeStager {
         if (v.readOnly() && !options.contains("ro")) {
             options.add("ro");
         }
+        if (stale && v.fsType().equals("xfs")) {
+            // Pods may still hold the dead mount of the same file system; XFS refuses a second UUID without this.
+            options.add("nouuid");
+        }
         mounter.mount(device, v.stagingPath(), v.fsType(), options);
         undo.add(() -> mounter.unmount(v.stagingPath()));
     }
@@ -138,6 +149,16 @@ public final class VolumeStager {
         touch(file);
         mounter.bindMount(device, file, false);
         undo.add(() -> mounter.unmount(file));
+    }
+
+    private boolean staleNvmeMount(MountPoint m) {
+        String prefix = sysfs.path("/dev/").toString();
+        String source = m.source();
+        if (!source.startsWith(prefix)) {
+            return false;
+        }
+        String name = source.substring(prefix.length()).replaceFirst("^/", "");
+        return name.matches("nvme\\d+n\\d+") && !sysfs.exists("/sys/class/block/" + name);
     }
 
     /** Callers hold the volume's lock. Idempotent: whatever is left of an earlier attempt is cleaned up. */
