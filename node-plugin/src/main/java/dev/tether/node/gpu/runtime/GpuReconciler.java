@@ -1,6 +1,5 @@
 package dev.tether.node.gpu.runtime;
 
-import dev.tether.driver.error.CsiException;
 import dev.tether.node.gpu.DeclaredModes;
 import dev.tether.node.gpu.DeviceUnit;
 import dev.tether.node.gpu.GpuMode;
@@ -64,7 +63,9 @@ public final class GpuReconciler {
             Outcome outcome;
             try {
                 outcome = binder.execute(binder.plan(op.get(), head.address()));
-            } catch (CsiException | IllegalStateException e) {
+            } catch (RuntimeException e) {
+                // e.g. the device vanished or the journal could not be written (before any change): report, go on
+                LOG.warn("{} {} did not run", op.get().label(), head.address(), e);
                 problem(head.address(), "GpuBindFailed", op.get().label() + " " + head.address() + ": " + e.getMessage());
                 continue;
             }

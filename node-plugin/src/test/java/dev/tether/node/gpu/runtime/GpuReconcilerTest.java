@@ -9,6 +9,7 @@ import dev.tether.node.gpu.GpuMode;
 import dev.tether.node.gpu.Outcome;
 import dev.tether.node.gpu.VfioBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,5 +123,17 @@ class GpuReconcilerTest {
         assertThat(ops("unbind", "failed")).isEqualTo(2);
         assertThat(events).filteredOn(e -> e.startsWith("Warning GpuBindFailed")).hasSize(2);
         assertThat(machine.driverOf(GPU)).isEqualTo("vfio-pci");
+    }
+
+    @Test
+    void aJournalThatCannotBeWrittenStopsThatDeviceBeforeAnyChangeAndNotTheOthers() throws Exception {
+        // the state dir is a file: the journal cannot be created
+        Path file = Files.createFile(state.resolve("not-a-dir"));
+        VfioBinder broken = machine.binder(file, DevicePolicy.parse("10de", false));
+        GpuReconciler r = new GpuReconciler(broken, (type, reason, message) -> events.add(type + " " + reason + " " + message),
+                new GpuMetrics(registry));
+        r.reconcile(modes(Map.of(DeclaredModes.LABEL, "vfio"), Map.of()));
+        assertThat(machine.writes()).isEmpty();
+        assertThat(events).hasSize(2).allMatch(e -> e.startsWith("Warning GpuBindFailed bind "));
     }
 }
