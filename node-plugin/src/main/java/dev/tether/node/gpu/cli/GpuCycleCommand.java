@@ -61,6 +61,7 @@ final class GpuCycleCommand implements Callable<Integer> {
         }
         List<Double> bindMs = new ArrayList<>();
         List<Double> unbindMs = new ArrayList<>();
+        List<Double> preflightMs = new ArrayList<>();
         int ok = 0;
         int failed = 0;
         int unverified = 0;
@@ -75,7 +76,9 @@ final class GpuCycleCommand implements Callable<Integer> {
                     result = "raw";
                     claimed = true;
                 } else {
-                    Outcome o = binder.execute(binder.plan(op, target));
+                    var plan = binder.plan(op, target);
+                    preflightMs.add((System.nanoTime() - t) / 1e6);
+                    Outcome o = binder.execute(plan);
                     result = o.result().label();
                     claimed = o.ok();
                     if (!claimed) {
@@ -98,19 +101,20 @@ final class GpuCycleCommand implements Callable<Integer> {
                         reached ? "ok" : "NOT at target");
                 if (!reached && !raw) {
                     out.flush();
-                    return summary(out, ok, failed, unverified, notReached, bindMs, unbindMs);
+                    return summary(out, ok, failed, unverified, notReached, bindMs, unbindMs, preflightMs);
                 }
             }
         }
-        return summary(out, ok, failed, unverified, notReached, bindMs, unbindMs);
+        return summary(out, ok, failed, unverified, notReached, bindMs, unbindMs, preflightMs);
     }
 
     private int summary(PrintWriter out, int ok, int failed, int unverified, int notReached, List<Double> bindMs,
-            List<Double> unbindMs) {
+            List<Double> unbindMs, List<Double> preflightMs) {
         out.printf("MEASURE mode=%s cycles=%d ok=%d failed=%d unverified_successes=%d raw_not_at_target=%d "
-                        + "bind_ms_median=%.0f bind_ms_max=%.0f unbind_ms_median=%.0f unbind_ms_max=%.0f%n",
+                        + "bind_ms_median=%.0f bind_ms_max=%.0f unbind_ms_median=%.0f unbind_ms_max=%.0f "
+                        + "preflight_ms_median=%.0f%n",
                 raw ? "raw" : "tether", count, ok, failed, unverified, notReached, median(bindMs), max(bindMs),
-                median(unbindMs), max(unbindMs));
+                median(unbindMs), max(unbindMs), median(preflightMs));
         out.flush();
         return failed == 0 && unverified == 0 && notReached == 0 ? 0 : GpuTransitionCommand.FAILED;
     }
