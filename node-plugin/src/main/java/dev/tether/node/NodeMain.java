@@ -8,6 +8,7 @@ import dev.tether.driver.cli.ListenAddress;
 import dev.tether.driver.health.Readiness;
 import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
+import dev.tether.driver.kube.KubernetesClients;
 import dev.tether.driver.logging.LogSetup;
 import dev.tether.driver.model.NodeId;
 import dev.tether.driver.cli.DurationConverter;
@@ -32,6 +33,10 @@ import dev.tether.node.volume.VolumeInspector;
 import dev.tether.node.volume.VolumeLocks;
 import dev.tether.node.volume.VolumePublisher;
 import dev.tether.node.volume.VolumeStager;
+import dev.tether.node.gpu.DevicePolicy;
+import dev.tether.node.gpu.cli.GpuCommand;
+import dev.tether.node.gpu.runtime.GpuRuntime;
+import dev.tether.node.gpu.runtime.GpuServerOptions;
 import dev.tether.node.identity.HostIdentity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,7 +52,7 @@ import picocli.CommandLine.Option;
 
 /** Wires the node plugin process together; no logic of its own. */
 @Command(name = "tether-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true, subcommands = NodeDoctorCommand.class,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = {NodeDoctorCommand.class, GpuCommand.class},
         description = "Tether CSI node plugin: NVMe/TCP stage/publish with automatic recovery, and VFIO GPU binding.")
 public final class NodeMain implements Callable<Integer> {
 
@@ -119,6 +124,14 @@ public final class NodeMain implements Callable<Integer> {
             description = "Longest wait between two reconnect attempts for a controller that is gone (env TETHER_RECONNECT_BACKOFF_MAX; default ${DEFAULT-VALUE}).")
     Duration reconnectBackoffMax;
 
+    @Option(names = "--kubeconfig", paramLabel = "PATH", defaultValue = "${env:TETHER_KUBECONFIG:-in-cluster}",
+            description = "Kubeconfig file; 'in-cluster' for the pod's service account; 'none' for no API (GPU modes "
+                    + "from --gpu-default-mode only, events to the log) (env TETHER_KUBECONFIG; default ${DEFAULT-VALUE}).")
+    String kubeconfig;
+
+    @Mixin
+    GpuServerOptions gpu;
+
     @Override
     public Integer call() throws Exception {
         LogSetup.configure(common.logFormat, common.logLevel);
@@ -152,15 +165,24 @@ public final class NodeMain implements Callable<Integer> {
                 new IdentityService(BuildInfo.version(), List.of(), readiness),
                 new NodeService(nodeId, maxVolumesPerNode, volumes)));
         supervisor.start(reconnectCheckInterval);
+        if (DevicePolicy.parse(gpu.gpuVendors, false).enabled()) {
+            var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
+            kube.ifPresent(app::closeOnStop);
+            GpuRuntime.start(gpu, stateDir, nodeName, kube, registry).ifPresent(app::closeOnStop);
+        }
         app.awaitStop();
         return 0;
     }
 
     public static void main(String[] args) {
-        // doctor is dispatched before parsing: the server's required --node-name must not apply to it.
-        int code = args.length > 0 && "doctor".equals(args[0])
-                ? CommandLines.create(new NodeDoctorCommand()).execute(Arrays.copyOfRange(args, 1, args.length))
-                : CommandLines.create(new NodeMain()).execute(args);
+        // doctor and gpu are dispatched before parsing: the server's required --node-name must not apply to them.
+        String first = args.length > 0 ? args[0] : "";
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        int code = switch (first) {
+            case "doctor" -> CommandLines.create(new NodeDoctorCommand()).execute(rest);
+            case "gpu" -> GpuCommand.execute(rest);
+            default -> CommandLines.create(new NodeMain()).execute(args);
+        };
         if (code != 0) {
             System.exit(code);
         }

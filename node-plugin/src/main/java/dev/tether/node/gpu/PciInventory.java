@@ -13,9 +13,12 @@ public final class PciInventory {
     static final String GROUPS = "/sys/kernel/iommu_groups";
 
     private final Sysfs sysfs;
+    private final Sysfs dev;
 
-    public PciInventory(Sysfs sysfs) {
+    /** {@code sysfs} is rooted where {@code /sys} is seen, {@code dev} where {@code /dev} is. */
+    public PciInventory(Sysfs sysfs, Sysfs dev) {
         this.sysfs = sysfs;
+        this.dev = dev;
     }
 
     public Sysfs sysfs() {
@@ -63,7 +66,7 @@ public final class PciInventory {
     }
 
     public boolean vfioGroupNode(int group) {
-        return sysfs.exists("/dev/vfio/" + group);
+        return dev.exists("/dev/vfio/" + group);
     }
 
     private List<String> resetMethods(String dir) {

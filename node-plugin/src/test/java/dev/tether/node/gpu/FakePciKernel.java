@@ -31,7 +31,7 @@ import java.util.Set;
  * Faults can be injected: ignored override clears (the seed failure), a crash after N writes, a hung unbind, a device
  * stuck in D3cold.
  */
-final class FakePciKernel implements KernelWriter {
+public final class FakePciKernel implements KernelWriter {
 
     /** Thrown by the crash fault: an Error, so the binder's RuntimeException handling cannot swallow it. */
     static final class SimulatedCrash extends Error {
@@ -46,7 +46,7 @@ final class FakePciKernel implements KernelWriter {
     private final Map<String, Integer> groupOf = new HashMap<>();
     private final Set<String> stuckInD3cold = new HashSet<>();
     final List<SysfsWrite> writes = new ArrayList<>();
-    int ignoreOverrideClears;
+    public int ignoreOverrideClears;
     int crashAfterWrites = -1;
     int hangUnbinds;
 

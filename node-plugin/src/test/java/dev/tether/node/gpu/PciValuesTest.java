@@ -48,7 +48,7 @@ class PciValuesTest {
         FakePciKernel k = new FakePciKernel(root).driver("nouveau")
                 .device("0000:01:00.0", "10de:2204", 0x030000, 12, "nouveau").boundTo("0000:01:00.0", "nouveau")
                 .device("0000:00:04.0", "1234:11e8", 0x00ff00, 4, null).d3cold("0000:00:04.0", false);
-        PciInventory inv = new PciInventory(k.sysfs());
+        PciInventory inv = new PciInventory(k.sysfs(), k.sysfs());
         PciDevice gpu = inv.device(PciAddress.of("0000:01:00.0")).orElseThrow();
         assertThat(gpu.vendorDevice()).isEqualTo("10de:2204");
         assertThat(gpu.isDisplay()).isTrue();
@@ -71,7 +71,7 @@ class PciValuesTest {
         Files.createDirectories(root.resolve("proc/driver/nvidia/gpus/0000:01:00.0"));
         Files.writeString(root.resolve("proc/driver/nvidia/gpus/0000:01:00.0/information"),
                 "Model: \t\t GeForce\nDevice Minor: \t 1\n");
-        PciInventory inv = new PciInventory(k.sysfs());
+        PciInventory inv = new PciInventory(k.sysfs(), k.sysfs());
         DeviceUnit unit = DeviceUnit.of(inv, inv.device(PciAddress.of("0000:01:00.0")).orElseThrow()).orElseThrow();
         assertThat(new InUseScanner(k.sysfs()).holders(unit)).containsExactly(new Holder(77, "nvidia-smi", "/dev/nvidia1"));
     }

@@ -44,7 +44,7 @@ class VfioBinderTest {
     }
 
     VfioBinder binder(boolean anyClass) {
-        return new VfioBinder(new PciInventory(kernel.sysfs()), kernel, new InUseScanner(kernel.sysfs()),
+        return new VfioBinder(new PciInventory(kernel.sysfs(), kernel.sysfs()), kernel, new InUseScanner(kernel.sysfs()),
                 new Journal(state), DevicePolicy.parse(DevicePolicy.DEFAULT_VENDORS, anyClass),
                 new VfioBinder.Settings(Duration.ofSeconds(1), Duration.ZERO));
     }
