@@ -23,6 +23,7 @@ e2e_node_start() {
 		--hostid-file "$E2E_HOSTID_FILE" --metrics-address 127.0.0.1:9811 "$@" >>"$LAB_OUT/tether-node.log" 2>&1 </dev/null &
 	TETHER_NODE_PID=$!
 	LAB_BG_PIDS+=("$TETHER_NODE_PID")
+	disown "$TETHER_NODE_PID" # no "Killed" job notice when the cleanup kills it
 }
 
 # e2e_node_wait: wait until the node plugin answers NodeGetInfo; sets E2E_NODE_ID, E2E_HOSTNQN, E2E_HOSTID
