@@ -118,11 +118,11 @@ step "  node-c: $oks writes ok, $fails failed; controller stayed live; longest g
 
 step "port-relink fallback: without tcp_diag, ss -K cannot destroy sockets; the revoke must still cut"
 timeout 10 nvme disconnect -n "$nqn_a" >/dev/null 2>&1 || true
-# The kernel autoloads tcp_diag again for the next ss -K (the lab binds the modules at /lib/modules), so removing it
-# alone proves nothing: point the kernel's module loader at a program that fails while this step runs.
-modprobe_path=$(</proc/sys/kernel/modprobe)
-on_exit "echo $modprobe_path >/proc/sys/kernel/modprobe"
-echo /bin/false >/proc/sys/kernel/modprobe
+# ss asks the kernel for sock_diag, and the kernel would load tcp_diag right back through its modprobe helper:
+# point the helper at /bin/true while the fallback is checked.
+modprobe_helper=$(</proc/sys/kernel/modprobe)
+on_exit "echo $modprobe_helper >/proc/sys/kernel/modprobe" # also when a check below fails (--shared-boot)
+echo /bin/true >/proc/sys/kernel/modprobe
 rmmod tcp_diag
 rmmod inet_diag 2>/dev/null || true
 ctrl_c2=$ctrl_c
@@ -132,7 +132,7 @@ grep -q "revoked $NODE_C; [0-9]* connection(s) to port $port_c cut by port relin
 [ -z "$(bk_peers "$port_c")" ] || fail "connections left on $port_c: $(bk_peers "$port_c")"
 wait_for_ctrl_state "$ctrl_c2" connecting 5
 assert_exists "$NVMET/ports/$port_c/subsystems/$nqn_c"
+echo "$modprobe_helper" >/proc/sys/kernel/modprobe
 step "  node-c cut by relink; the port still serves the volume"
-echo "$modprobe_path" >/proc/sys/kernel/modprobe
 timeout 10 nvme disconnect -n "$nqn_c" >/dev/null 2>&1 || true
 step ok
