@@ -52,8 +52,15 @@ e2e_node_stop() {
 	wait_for 60 "the node plugin (pid $TETHER_NODE_PID) to exit after SIG$1" bash -c "! kill -0 $TETHER_NODE_PID"
 }
 
-# ncsi RPC [JSON]: like csi, to the node plugin's socket
-ncsi() { CSI_AT="unix://$E2E_NODE_SOCK" csi "$@"; }
+# ncsi RPC [JSON]: like csi, to the node plugin's socket. ABORTED (another operation on the volume holds its lock, e.g.
+# a reconnect supervisor pass) is retried the way kubelet does, for up to 60 s; every retry is in csi-calls.log.
+ncsi() {
+	local tries=0
+	while CSI_AT="unix://$E2E_NODE_SOCK" csi "$@"; [ "$CSI_RC" = 10 ] && (( tries < 120 )); do
+		tries=$((tries + 1))
+		sleep 0.5
+	done
+}
 ncsi_ok() {
 	ncsi "$@"
 	[ "$CSI_RC" = 0 ] || fail "$1 failed with code $CSI_RC: $CSI_OUT"
