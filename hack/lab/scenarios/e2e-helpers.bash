@@ -36,7 +36,7 @@ e2e_node_wait() {
 			ncsi NodeGetInfo
 			[ "$CSI_RC" = 0 ] && break
 		fi
-		(( $(now_us) - t < 300000000 )) || fail "node plugin not answering on $E2E_NODE_SOCK after 300 s (last: $CSI_RC ${CSI_OUT:-})"
+		(( $(now_us) - t < 600000000 )) || fail "node plugin not answering on $E2E_NODE_SOCK after 600 s (last: $CSI_RC ${CSI_OUT:-})"
 		sleep 0.3
 	done
 	E2E_NODE_ID=$(json 'j["nodeId"]' <<<"$CSI_OUT")
