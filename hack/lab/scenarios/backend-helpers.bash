@@ -4,21 +4,22 @@
 
 BK_SOCK=/run/tether/csi.sock
 BK_DIR=${BK_DIR:-/tmp/tether-backing}
-# LAB_ENV_BK_BUILD=<dir with tether-controller.jar and test-classes/>: run a copy, so a rebuild on the host during a
-# long run cannot pull classes away under the guest
+BK_STATE=/run/tether/attachments-$LAB_SCENARIO
+# LAB_ENV_BK_BUILD=<dir with tether-controller.jar, tether-node.jar and test-classes/>: run a copy, so a rebuild on the
+# host during a long run cannot pull classes away under the guest (test-classes: only the benchmark uses them)
 BK_TEST_CLASSES=${LAB_ENV_BK_BUILD:+$LAB_ENV_BK_BUILD/test-classes}
 BK_TEST_CLASSES=${BK_TEST_CLASSES:-$LAB_REPO/controller/target/test-classes}
 TETHER_CONTROLLER_JAR=${LAB_ENV_BK_BUILD:+$LAB_ENV_BK_BUILD/tether-controller.jar}
 TETHER_CONTROLLER_JAR=${TETHER_CONTROLLER_JAR:-$LAB_REPO/controller/target/tether-controller.jar}
 BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
-# bk_controller [extra flags...]: start the controller (nvmet, local, 127.0.0.1, ports $BK_PORTS or 4430-4439) and wait for it
+# bk_controller [extra flags...]: start the shipped controller jar standalone (--kubeconfig none, attachments in a state
+# file) with the nvmet backend (local, 127.0.0.1, ports $BK_PORTS or 4430-4439); wait until Probe says ready
 bk_controller() {
-	[ -d "$BK_TEST_CLASSES" ] || fail "missing $BK_TEST_CLASSES: build with ./mvnw -q -DskipTests package test-compile on the host"
+	[ -f "$TETHER_CONTROLLER_JAR" ] || fail "missing $TETHER_CONTROLLER_JAR: build the jars on the host first (./mvnw -q -DskipTests package)"
 	mkdir -p /run/tether "$BK_DIR"
-	# Until ControllerMain wires VolumeService and fencing, LabController (test classes) is the same server with
-	# publish mapped straight to grant/revoke; everything under test (backend, volume RPCs) is the shipped code.
-	"${BK_JAVA[@]}" -cp "$TETHER_CONTROLLER_JAR:$BK_TEST_CLASSES" dev.tether.controller.volumes.LabController \
+	rm -f "$BK_STATE"
+	"${BK_JAVA[@]}" -jar "$TETHER_CONTROLLER_JAR" --kubeconfig none --state-file "$BK_STATE" --metrics-address "" \
 		--endpoint "unix://$BK_SOCK" --backend nvmet --nvmet-target local --nvmet-address 127.0.0.1 \
 		--nvmet-ports "${BK_PORTS:-4430-4439}" --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s --nvmet-command-timeout 60s \
 		"$@" >"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
@@ -27,13 +28,17 @@ bk_controller() {
 	bk_client
 	local t
 	t=$(now_us)
-	until [ -S "$BK_SOCK" ]; do
+	while :; do
 		kill -0 "$TETHER_CONTROLLER_PID" 2>/dev/null || fail "controller exited: $(tail -3 "$LAB_OUT/tether-controller.log")"
-		(( $(now_us) - t < 300000000 )) || fail "no controller socket $BK_SOCK after 300 s"
-		sleep 0.2
+		if [ -S "$BK_SOCK" ]; then
+			csi Probe
+			[ "$CSI_RC" = 0 ] && [ "$(json 'j.get("ready")' <<<"$CSI_OUT")" = True ] && break
+		fi
+		(( $(now_us) - t < 300000000 )) || fail "controller not ready on $BK_SOCK after 300 s (last Probe: ${CSI_RC:-none} ${CSI_OUT:-})"
+		sleep 0.3
 	done
 	BK_START_SECS=$(since_us "$t")
-	step "controller up after $BK_START_SECS s (pid $TETHER_CONTROLLER_PID), log $LAB_OUT/tether-controller.log"
+	step "controller ready after $BK_START_SECS s (pid $TETHER_CONTROLLER_PID), log $LAB_OUT/tether-controller.log"
 }
 
 # One CsiCall JVM serves every call of a scenario (--lines): a JVM start costs seconds to minutes under TCG.

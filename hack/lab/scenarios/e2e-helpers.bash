@@ -23,6 +23,7 @@ e2e_node_start() {
 		--hostid-file "$E2E_HOSTID_FILE" --metrics-address 127.0.0.1:9811 "$@" >>"$LAB_OUT/tether-node.log" 2>&1 </dev/null &
 	TETHER_NODE_PID=$!
 	LAB_BG_PIDS+=("$TETHER_NODE_PID")
+	disown "$TETHER_NODE_PID" # no "Killed" job notice when the cleanup kills it
 }
 
 # e2e_node_wait: wait until the node plugin answers NodeGetInfo; sets E2E_NODE_ID, E2E_HOSTNQN, E2E_HOSTID
@@ -35,7 +36,7 @@ e2e_node_wait() {
 			ncsi NodeGetInfo
 			[ "$CSI_RC" = 0 ] && break
 		fi
-		(( $(now_us) - t < 300000000 )) || fail "node plugin not answering on $E2E_NODE_SOCK after 300 s (last: $CSI_RC ${CSI_OUT:-})"
+		(( $(now_us) - t < 600000000 )) || fail "node plugin not answering on $E2E_NODE_SOCK after 600 s (last: $CSI_RC ${CSI_OUT:-})"
 		sleep 0.3
 	done
 	E2E_NODE_ID=$(json 'j["nodeId"]' <<<"$CSI_OUT")
@@ -51,8 +52,15 @@ e2e_node_stop() {
 	wait_for 60 "the node plugin (pid $TETHER_NODE_PID) to exit after SIG$1" bash -c "! kill -0 $TETHER_NODE_PID"
 }
 
-# ncsi RPC [JSON]: like csi, to the node plugin's socket
-ncsi() { CSI_AT="unix://$E2E_NODE_SOCK" csi "$@"; }
+# ncsi RPC [JSON]: like csi, to the node plugin's socket. ABORTED (another operation on the volume holds its lock, e.g.
+# a reconnect supervisor pass) is retried the way kubelet does, for up to 60 s; every retry is in csi-calls.log.
+ncsi() {
+	local tries=0
+	while CSI_AT="unix://$E2E_NODE_SOCK" csi "$@"; [ "$CSI_RC" = 10 ] && (( tries < 120 )); do
+		tries=$((tries + 1))
+		sleep 0.5
+	done
+}
 ncsi_ok() {
 	ncsi "$@"
 	[ "$CSI_RC" = 0 ] || fail "$1 failed with code $CSI_RC: $CSI_OUT"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 900
+# timeout: 1200
 # default: no
 # description: the whole path with Tether's jars (controller nvmet local + node plugin + CsiCall): create, publish (grant), stage (connect, mkfs, mount) and publish an ext4 and a block volume, data with checksums; node plugin restarted mid-way disconnects nothing; target port away and back: I/O resumes, data verifies, condition abnormal then normal; unstage disconnects only Tether's subsystems (an unrelated NVMe/TCP connection stays up); unpublish revokes; delete
 set -euo pipefail
@@ -12,7 +12,7 @@ OTHER_NQN=nqn.2026-01.lab.other:unrelated
 OTHER_PORT=4450
 OTHER_IMG=/tmp/$LAB_SCENARIO-other.img
 # reconnect every second; fast_io_fail_tmo far longer than the outage below, so the outage stalls I/O, not fails it
-PARAMS='{"reconnectDelay":"1","ctrlLossTmo":"-1","fastIoFailTmo":"60"}'
+PARAMS='{"reconnectDelay":"1","ctrlLossTmo":"-1","fastIoFailTmo":"120"}'
 
 load_modules nvmet nvmet-tcp nvme-tcp tcp_diag
 rm -rf "$BK_DIR"
@@ -59,7 +59,7 @@ fs_ctrl=$(live_ctrl "$FS_NQN") || fail "no live controller of $FS_NQN after Node
 fs_dev=$(nvme_ns_dev "$FS_NQN") || fail "no namespace block device of $FS_NQN"
 fs_staging=$(e2e_staging "$FS" mount)
 assert_eq "$E2E_HOSTNQN" "$(<"/sys/class/nvme/$fs_ctrl/hostnqn")" "host NQN of $fs_ctrl"
-assert_eq 60 "$(<"/sys/class/nvme/$fs_ctrl/fast_io_fail_tmo")" "fast_io_fail_tmo of $fs_ctrl (volume_context fastIoFailTmo)"
+assert_eq 120 "$(<"/sys/class/nvme/$fs_ctrl/fast_io_fail_tmo")" "fast_io_fail_tmo of $fs_ctrl (volume_context fastIoFailTmo)"
 [ ! -e "/sys/class/nvme/$fs_ctrl/reconnect_delay" ] || assert_eq 1 "$(<"/sys/class/nvme/$fs_ctrl/reconnect_delay")" "reconnect_delay of $fs_ctrl"
 assert_eq "$fs_dev ext4" "$(findmnt -n -o SOURCE,FSTYPE --mountpoint "$fs_staging" | tr -s ' ')" "staging mount"
 step "  staged in $m_stage_fs s: $fs_ctrl (live) -> $fs_dev, ext4 on $fs_staging"
@@ -163,7 +163,7 @@ wait_for 20 "$fs_ctrl to leave live" not_live
 m_cut=$(since_us "$t_cut")
 (
 	trap - ERR EXIT
-	timeout 120 dd if=/tmp/during.bin of="$fs_target/during.bin" bs=1M oflag=direct conv=fsync status=none
+	timeout 200 dd if=/tmp/during.bin of="$fs_target/during.bin" bs=1M oflag=direct conv=fsync status=none
 	echo "$?" >/tmp/during.rc
 ) &
 LAB_BG_PIDS+=("$!")
@@ -173,6 +173,7 @@ cond=$(e2e_condition "$FS" mount)
 step "  $fs_ctrl is $(ctrl_state "$fs_ctrl") after $m_cut s; NodeGetVolumeStats after $m_abnormal s: $cond"
 assert_missing /tmp/during.rc "a write issued during the outage ended ($(cat /tmp/during.rc 2>/dev/null)) instead of waiting"
 sleep 2
+m_outage=$(since_us "$t_cut")
 t=$(now_us)
 nvmet_port_link "$FS_NQN" "$FS_PORT"
 wait_for_ctrl_state "$fs_ctrl" live 30
@@ -185,7 +186,7 @@ m_normal=$(since_us "$t")
 fs_check || fail "files on $FS do not verify after the outage"
 assert_eq "$(sha256sum </tmp/during.bin | cut -d' ' -f1)" "$(sha256sum <"$fs_target/during.bin" | cut -d' ' -f1)" "the write issued during the outage"
 assert_eq "$fs_dev" "$(nvme_ns_dev "$FS_NQN")" "namespace device after the outage"
-step "  outage $(since_us "$t_cut") s in all; live again $m_back s after the port returned, condition normal after $m_normal s; every file verifies"
+step "  outage $m_outage s; live again $m_back s after the port returned, condition normal after $m_normal s; every file verifies"
 
 step "NodeUnpublishVolume and NodeUnstageVolume both: Tether's subsystems disconnect, the unrelated one stays"
 e2e_node_unpublish "$FS" mount
@@ -215,5 +216,5 @@ csi_ok DeleteVolume "{\"volumeId\":\"$BLK\"}"
 assert_missing "$NVMET/subsystems/$FS_NQN"
 assert_missing "$NVMET/subsystems/$BLK_NQN"
 assert_missing "$BK_DIR/volumes/$FS.img"
-echo "MEASURE stage_fs=${m_stage_fs}s stage_block=${m_stage_blk}s node_restart_to_answer=${m_restart}s cut_to_not_live=${m_cut}s cut_to_abnormal=${m_abnormal}s port_back_to_live=${m_back}s port_back_to_normal=${m_normal}s unstage_both=${m_unstage}s" | tee "$LAB_OUT/measure.txt"
+echo "MEASURE stage_fs=${m_stage_fs}s stage_block=${m_stage_blk}s node_restart_to_answer=${m_restart}s cut_to_not_live=${m_cut}s cut_to_abnormal=${m_abnormal}s outage=${m_outage}s port_back_to_live=${m_back}s port_back_to_normal=${m_normal}s unstage_both=${m_unstage}s" | tee "$LAB_OUT/measure.txt"
 step ok

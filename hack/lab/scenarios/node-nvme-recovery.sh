@@ -1,7 +1,7 @@
 #!/bin/bash
 # timeout: 600
 # default: no
-# description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again, the condition returns to normal and the data verifies; measures port return -> live controller
+# description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again (measured: port return -> live controller), asks for a pod restart while a pod mount holds the dead device, then remounts the staging path and the condition returns to normal; data verifies
 set -euo pipefail
 . "$LAB_LIB/guest.sh"
 BK_DIR=/tmp/$LAB_SCENARIO-backing
@@ -58,25 +58,33 @@ assert_eq "" "$(nvme_ctrls "$V_NQN")" "controllers of $V_NQN while the port is a
 step "bring the port back: the supervisor connects again"
 t_back=$(now_us)
 nvmet_port_link "$V_NQN" "$V_PORT"
-wait_for 120 "a live controller of $V_NQN" live_ctrl "$V_NQN"
+wait_for 180 "a live controller of $V_NQN" live_ctrl "$V_NQN"
 m_live=$(since_us "$t_back")
 ctrl2=$(live_ctrl "$V_NQN")
+dev2=$(wait_for_ns_dev "$V_NQN" 30)
 assert_eq "$E2E_HOSTNQN" "$(<"/sys/class/nvme/$ctrl2/hostnqn")" "host NQN of the new controller"
-wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal
-m_normal=$(since_us "$t_back")
-dev2=$(nvme_ns_dev "$V_NQN")
-step "  $ctrl2 live $m_live s after the port returned (new device $dev2); condition normal after $m_normal s"
+step "  $ctrl2 live $m_live s after the port returned; namespace now $dev2 (was $dev)"
 
-step "the volume is usable again at the same paths: data verifies, a new write lands"
-is_mounted "$staging" || fail "$staging is not mounted after recovery"
-is_mounted "$target" || fail "$target is not mounted after recovery"
-assert_eq "$dev2" "$(findmnt -n -o SOURCE --mountpoint "$staging")" "device under the staging mount after recovery"
+step "the pod's mount still holds the old device: the condition says so until the pod goes"
+restart_asked() { [[ $(e2e_condition "$V" mount) == *"restart the pods"* ]]; }
+wait_for 60 "the condition to ask for a pod restart" restart_asked
+step "  $(e2e_condition "$V" mount)"
+
+step "the pod restarts (NodeUnpublish, NodePublish): the supervisor remounts the staging path on the new device"
+t=$(now_us)
+e2e_node_unpublish "$V" mount
+wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal
+m_repair=$(since_us "$t")
+assert_eq "$dev2" "$(findmnt -n -o SOURCE --mountpoint "$staging")" "device under the staging mount after the repair"
+e2e_node_publish "$V" mount "$V_CAP" "$V_CTX" "$V_PUB"
+is_mounted "$target" || fail "$target is not mounted after NodePublishVolume"
 echo 3 >/proc/sys/vm/drop_caches
 assert_eq "$want" "$(timeout 60 sha256sum <"$target/before.bin" | cut -d' ' -f1)" "data written before the fault, read at the target path"
 head -c 1M /dev/urandom >/tmp/after.bin
 timeout 60 dd if=/tmp/after.bin of="$target/after.bin" bs=1M oflag=direct conv=fsync status=none
 echo 3 >/proc/sys/vm/drop_caches
 assert_eq "$(sha256sum </tmp/after.bin | cut -d' ' -f1)" "$(timeout 60 sha256sum <"$target/after.bin" | cut -d' ' -f1)" "a write after recovery"
+step "  staging mount repaired $m_repair s after the unpublish; data verifies, a new write lands"
 
 step "tear down: unpublish, unstage (disconnects), controller unpublish, delete"
 e2e_node_unpublish "$V" mount
@@ -85,5 +93,5 @@ wait_for 20 "$V_NQN to disconnect" test -z "$(nvme_ctrls "$V_NQN")"
 csi_ok ControllerUnpublishVolume "{\"volumeId\":\"$V\",\"nodeId\":\"$E2E_NODE_ID\"}"
 csi_ok DeleteVolume "{\"volumeId\":\"$V\"}"
 assert_missing "$NVMET/subsystems/$V_NQN"
-echo "MEASURE ctrl_loss_tmo3_cut_to_gone=${m_gone}s cut_to_abnormal=${m_abnormal}s port_back_to_live=${m_live}s port_back_to_normal=${m_normal}s" | tee "$LAB_OUT/measure.txt"
+echo "MEASURE ctrl_loss_tmo3_cut_to_gone=${m_gone}s cut_to_abnormal=${m_abnormal}s port_back_to_live=${m_live}s unpublish_to_repaired=${m_repair}s" | tee "$LAB_OUT/measure.txt"
 step ok
