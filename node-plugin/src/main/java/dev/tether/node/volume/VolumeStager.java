@@ -164,17 +164,21 @@ public final class VolumeStager {
     /** Callers hold the volume's lock. Idempotent: whatever is left of an earlier attempt is cleaned up. */
     public void unstage(VolumeId id, Path stagingPath) {
         Optional<StagedVolume> record = store.get(id);
-        Path blockFile = stagingPath.resolve(id.value());
-        while (mounter.mountAt(blockFile).isPresent()) {
-            mounter.unmount(blockFile);
-        }
-        try {
-            Files.deleteIfExists(blockFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + blockFile + ": " + e.getMessage(), e);
-        }
-        while (mounter.mountAt(stagingPath).isPresent()) {
-            mounter.unmount(stagingPath);
+        if (mounter.mountAt(stagingPath).isPresent()) {
+            // A file system volume: <staging>/<volume-id> would be a file of the user's, never ours to delete.
+            while (mounter.mountAt(stagingPath).isPresent()) {
+                mounter.unmount(stagingPath);
+            }
+        } else if (record.map(StagedVolume::block).orElse(true)) {
+            Path blockFile = stagingPath.resolve(id.value());
+            while (mounter.mountAt(blockFile).isPresent()) {
+                mounter.unmount(blockFile);
+            }
+            try {
+                Files.deleteIfExists(blockFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + blockFile + ": " + e.getMessage(), e);
+            }
         }
         // Without a record (dropped after a reboot) the NQN follows the controller's naming: prefix + volume id.
         Nqn nqn = record.map(r -> r.target().subsystem()).orElse(new Nqn(NvmeTarget.OWNED_PREFIX + id.value()));
