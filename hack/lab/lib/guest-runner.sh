@@ -109,6 +109,8 @@ for rel in ${scenarios//,/ }; do
 	rc=$?
 	dmesg -c >"$out/dmesg.log" 2>&1
 	cut -d' ' -f1 /proc/uptime >"$out/finished"
-	echo "$rc" >"$out/rc"
+	# The host polls for rc (over 9p) and reads it as soon as it exists: write it whole, then rename, or a loaded
+	# host can read an empty file and report "exit code " for a scenario that passed.
+	echo "$rc" >"$out/rc.tmp" && mv "$out/rc.tmp" "$out/rc"
 	echo "lab-runner: scenario $name rc=$rc"
 done
