@@ -35,6 +35,9 @@ public final class FaultInjector extends Dispatcher {
     private final Map<Fault, AtomicLong> counts = new EnumMap<>(Fault.class);
     private volatile Rates rates = Rates.NONE;
     private volatile long outageUntil;
+    private volatile java.util.function.Predicate<RecordedRequest> refused = r -> false;
+    private final java.util.List<Map.Entry<java.util.function.Predicate<RecordedRequest>, java.util.concurrent.CountDownLatch>> awaited =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FaultInjector(Dispatcher inner, long seed) {
         this.inner = inner;
@@ -51,6 +54,18 @@ public final class FaultInjector extends Dispatcher {
     /** Every faultable request fails with 503 for {@code length} from now. */
     public void outage(Duration length) {
         outageUntil = System.nanoTime() + length.toNanos();
+    }
+
+    /** A latch released when a faultable request matching {@code which} arrives (before it is answered). */
+    public java.util.concurrent.CountDownLatch awaitRequest(java.util.function.Predicate<RecordedRequest> which) {
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        awaited.add(Map.entry(which, latch));
+        return latch;
+    }
+
+    /** Answers 503 to every faultable request matching {@code which} until called again with another predicate. */
+    public void refuse(java.util.function.Predicate<RecordedRequest> which) {
+        refused = which;
     }
 
     public void endOutage() {
@@ -73,8 +88,14 @@ public final class FaultInjector extends Dispatcher {
         if (agent != null && agent.contains(EXEMPT_AGENT)) {
             return inner.dispatch(request);
         }
+        awaited.forEach(e -> {
+            if (e.getKey().test(request)) {
+                e.getValue().countDown();
+            }
+        });
         boolean watch = request.getPath() != null && request.getPath().contains("watch=true");
-        Fault fault = System.nanoTime() < outageUntil ? Fault.OUTAGE : watch ? Fault.NONE : draw(isWrite(request));
+        Fault fault = System.nanoTime() < outageUntil || refused.test(request) ? Fault.OUTAGE
+                : watch ? Fault.NONE : draw(isWrite(request));
         counts.get(fault).incrementAndGet();
         return switch (fault) {
             case NONE -> inner.dispatch(request);

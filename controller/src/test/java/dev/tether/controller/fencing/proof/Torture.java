@@ -31,13 +31,18 @@ import java.util.stream.Collectors;
  * the controller restarts, and what it reports is checked against the history. All randomness comes from the seed.
  */
 public final class Torture {
-    /** What to run. {@code cluster} null: standalone (the controller's flags say where its state lives). */
-    public record Plan(long seed, int volumes, int nodes, int workers, int rounds, int opsPerRound, Rates rates) {
+    /**
+     * What to run. {@code chaos}: crash the controller under load and cut the API during rounds (else only the
+     * restart between rounds).
+     */
+    public record Plan(long seed, int volumes, int nodes, int workers, int rounds, int opsPerRound, Rates rates,
+            boolean chaos) {
     }
 
     /** What happened: the history, every violation found, and counters that show the run was not vacuous. */
     public record Report(List<Op> history, List<String> violations, Map<String, Long> outcomes, int restarts,
-            int hotRestarts, int outages, Map<FaultInjector.Fault, Long> faults, long millis, long restartMillis) {
+            int hotRestarts, int outages, Map<FaultInjector.Fault, Long> faults, long millis, long restartMillis,
+            int verifiedAfterRestart) {
     }
 
     private final Plan plan;
@@ -54,6 +59,7 @@ public final class Torture {
     private int hotRestarts;
     private int outages;
     private long restartNanos;
+    private int verifiedAfterRestart;
 
     public Torture(Plan plan, ControllerProcess controller, MockCluster cluster, Path out) {
         this.plan = plan;
@@ -112,7 +118,7 @@ public final class Torture {
         outcomes.forEach((k, v) -> counts.put(k, v.get()));
         return new Report(all, List.copyOf(violations), counts, restarts, hotRestarts, outages,
                 cluster == null ? Map.of() : cluster.faults().counts(), (System.nanoTime() - began) / 1_000_000,
-                restartNanos / 1_000_000);
+                restartNanos / 1_000_000, verifiedAfterRestart);
     }
 
     private void runRound(int round, Random chaos) throws Exception {
@@ -127,13 +133,13 @@ public final class Torture {
         }
         Thread monitor = Thread.ofPlatform().name("torture-monitor").daemon().start(() -> monitor(budget));
         // Chaos while the workers run: a crash and restart under load, and with a cluster an API outage.
-        long pause = 200 + chaos.nextInt(800);
-        boolean hot = chaos.nextInt(3) != 0;
-        long outage = cluster != null && chaos.nextBoolean() ? 300 + chaos.nextInt(1500) : 0;
-        Thread.sleep(pause);
+        boolean hot = chaos.nextInt(3) != 0 && plan.chaos();
+        long outage = cluster != null && chaos.nextBoolean() && plan.chaos() ? 300 + chaos.nextInt(1500) : 0;
+        Thread.sleep(200 + chaos.nextInt(800));
         if (outage > 0 && budget.get() > 0) {
             cluster.faults().outage(Duration.ofMillis(outage));
             outages++;
+            Thread.sleep(outage + 200 + chaos.nextInt(500));
         }
         if (hot && budget.get() > 0) {
             hotRestarts++;
@@ -247,8 +253,12 @@ public final class Torture {
         } else {
             controller.stop();
         }
+        long t1 = System.nanoTime();
         startController();
-        restartNanos += System.nanoTime() - t0;
+        long t2 = System.nanoTime();
+        restartNanos += t2 - t0;
+        System.out.printf("torture: restart %d (%s): stopped in %d ms, ready and provisioned in %d ms%n", restarts, how,
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
     private void checkAfterRestart(int round) {
@@ -267,6 +277,7 @@ public final class Torture {
             if (!InvariantChecker.expected(sofar, pair.volume()).definite().contains(pair.nodeId())) {
                 continue;
             }
+            verifiedAfterRestart++;
             Op again = pair.publish(this::stub);
             Map<String, String> first = InvariantChecker.lastContext(sofar, pair.volume(), pair.nodeId()).orElseThrow();
             if (!again.acked()) {
