@@ -73,7 +73,8 @@ step "  $(e2e_condition "$V" mount)"
 step "the pod restarts (NodeUnpublish, NodePublish): the supervisor remounts the staging path on the new device"
 t=$(now_us)
 e2e_node_unpublish "$V" mount
-wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal
+# nothing is published now: ask about the staging path, as the target path is gone
+wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal "$staging"
 m_repair=$(since_us "$t")
 assert_eq "$dev2" "$(findmnt -n -o SOURCE --mountpoint "$staging")" "device under the staging mount after the repair"
 e2e_node_publish "$V" mount "$V_CAP" "$V_CTX" "$V_PUB"
