@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 1200
-# default: no
+# default: yes
 # description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again (measured: port return -> live controller), asks for a pod restart while a pod mount holds the dead device, then remounts the staging path and the condition returns to normal; data verifies
 set -euo pipefail
 . "$LAB_LIB/guest.sh"
