@@ -93,6 +93,19 @@ class NodeServiceTest {
     }
 
     @Test
+    void unstageNeverDeletesAUserFileThatHappensToBeNamedLikeTheVolume() throws Exception {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        Path userFile = h.staging("pvc-1").resolve("pvc-1");
+        Files.writeString(userFile, "user data");
+
+        h.node.nodeUnstageVolume(Csi.NodeUnstageVolumeRequest.newBuilder().setVolumeId("pvc-1")
+                .setStagingTargetPath(h.staging("pvc-1").toString()).build());
+
+        assertThat(userFile).hasContent("user data");
+        assertThat(h.mounter.mountAt(h.staging("pvc-1"))).isEmpty();
+    }
+
+    @Test
     void stagingTwiceIsANoOpAndAnExistingFileSystemIsNeverFormattedAgain() {
         h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
         h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));

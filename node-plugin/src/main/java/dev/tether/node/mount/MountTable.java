@@ -26,7 +26,8 @@ public final class MountTable {
                 throw new IllegalArgumentException("short mountinfo line: " + line);
             }
             mounts.add(new MountPoint(Path.of(unescape(before[4])), before[2], unescape(before[3]), after[0],
-                    unescape(after[1]), Arrays.asList(before[5].split(","))));
+                    unescape(after[1]), Arrays.asList(before[5].split(",")),
+                    after.length > 2 ? Arrays.asList(after[2].split(",")) : List.of()));
         }
         return mounts;
     }

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Watches the NVMe controller of every staged volume. While the kernel is retrying (connecting/resetting) it only
  * reports the volume degraded: the kernel reconnects by itself every reconnect_delay. When the controller is gone
  * (ctrl_loss_tmo expired, or someone disconnected it) it reconnects with backoff and jitter, re-resolves the device
- * (it may come back under another name) and repairs the staging mount when no pod mount still holds the old device;
- * otherwise it says that the pods must be restarted, and repairs once kubelet has unpublished them.
+ * (it may come back under another name) and moves the staging mount to it, so new publishes work; pods still on the
+ * deleted device are reported (the volume stays degraded, "restart the pods") until kubelet has unpublished them.
  */
 public final class ReconnectSupervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconnectSupervisor.class);
@@ -53,6 +53,8 @@ public final class ReconnectSupervisor implements AutoCloseable {
     private final Map<VolumeId, Boolean> lost = new ConcurrentHashMap<>();
     /** Controller instance last seen per volume: a new instance means the old one (and its device) went away. */
     private final Map<VolumeId, String> controllers = new ConcurrentHashMap<>();
+    /** Pod mounts left on a device that was deleted: those pods must be restarted. */
+    private final Map<VolumeId, List<MountPoint>> stranded = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
 
     public ReconnectSupervisor(StagedVolumeStore store, NvmeSysfs nvme, NvmeConnector connector, Mounter mounter,
@@ -80,7 +82,10 @@ public final class ReconnectSupervisor implements AutoCloseable {
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One look at every staged volume. A volume an RPC is working on is skipped this time. */
+    /**
+     * One look at every staged volume. Looking takes no lock (so it never makes a CSI call ABORTED); reconnecting and
+     * repairing do, and are left for the next pass when an RPC is working on the volume.
+     */
     public void runOnce() {
         Map<String, Integer> counts = new HashMap<>();
         java.util.Set<VolumeId> staged = new java.util.HashSet<>();
@@ -88,17 +93,10 @@ public final class ReconnectSupervisor implements AutoCloseable {
         retries.keySet().retainAll(staged);
         lost.keySet().retainAll(staged);
         controllers.keySet().retainAll(staged);
+        stranded.keySet().retainAll(staged);
         for (StagedVolume v : store.all()) {
-            Optional<VolumeLocks.Held> lock = locks.tryAcquire(v.volumeId().value());
-            if (lock.isEmpty()) {
-                continue;
-            }
-            try (VolumeLocks.Held held = lock.get()) {
-                // Re-read under the lock: an unstage may have removed it since the listing.
-                Optional<StagedVolume> current = store.get(v.volumeId());
-                if (current.isPresent()) {
-                    counts.merge(check(current.get()), 1, Integer::sum);
-                }
+            try {
+                counts.merge(check(v), 1, Integer::sum);
             } catch (RuntimeException e) {
                 LOG.warn("checking {} failed: {}", v.volumeId(), e.toString());
                 health.degraded(v.volumeId().value(), "Tether could not check the volume's NVMe path: " + e.getMessage());
@@ -112,11 +110,23 @@ public final class ReconnectSupervisor implements AutoCloseable {
         VolumeId id = v.volumeId();
         Optional<NvmeController> found = nvme.controllerFor(v.target(), connector.hostNqn());
         if (found.isEmpty()) {
+            // The lost flag carries the news from here; the next controller is a new instance by definition.
+            controllers.remove(id);
             if (lost.put(id, true) == null) {
                 LOG.warn("NvmePathLost: the NVMe/TCP controller of {} ({}) is gone", id, v.target().subsystem());
             }
-            reconnect(v);
-            return "missing";
+            if (!retries.containsKey(id)) {
+                health.degraded(id.value(), "NVMe/TCP controller of " + v.target().subsystem() + " at " + where(v)
+                        + " is gone (ctrl_loss_tmo " + v.target().timeouts().ctrlLossTmo()
+                        + " s expired or it was disconnected); reconnecting");
+            }
+            boolean[] back = {false};
+            locked(v, () -> back[0] = reconnect(v));
+            if (!back[0]) {
+                return "missing";
+            }
+            afterLive(store.get(id).orElse(v));
+            return "live";
         }
         NvmeController c = found.get();
         String previous = controllers.put(id, c.name());
@@ -137,19 +147,20 @@ public final class ReconnectSupervisor implements AutoCloseable {
         return "live";
     }
 
-    private void reconnect(StagedVolume v) {
+    /** True when the controller is back. */
+    private boolean reconnect(StagedVolume v) {
         VolumeId id = v.volumeId();
         Retry retry = retries.get(id);
         Instant now = ticker.now();
         if (retry != null && now.isBefore(retry.next())) {
-            return;
+            return false;
         }
         try {
-            connector.connect(v.target());
+            controllers.put(id, connector.connect(v.target()).name());
             retries.remove(id);
             metrics.reconnected();
             LOG.info("NvmeReconnected: {} reconnected to {}", id, where(v));
-            afterLive(v);
+            return true;
         } catch (RuntimeException e) {
             int failures = retry == null ? 1 : retry.failures() + 1;
             Duration delay = backoff.delay(failures);
@@ -157,6 +168,7 @@ public final class ReconnectSupervisor implements AutoCloseable {
             health.degraded(id.value(), "NVMe/TCP controller of " + v.target().subsystem() + " is gone (ctrl_loss_tmo "
                     + v.target().timeouts().ctrlLossTmo() + " s expired or it was disconnected); reconnect attempt " + failures
                     + " failed, next in " + delay.toSeconds() + " s: " + e.getMessage());
+            return false;
         }
     }
 
@@ -169,26 +181,42 @@ public final class ReconnectSupervisor implements AutoCloseable {
                     + v.target().subsystem() + " has no block device yet");
             return;
         }
-        boolean stale = lost.containsKey(id) || !device.get().equals(v.device());
-        if (!stale) {
-            if (mounter.mountAt(v.stagedMount()).isEmpty()) {
-                health.degraded(id.value(), "the staging mount " + v.stagedMount() + " is missing; NodeStageVolume again");
-            } else {
-                health.healthy(id.value());
+        if (lost.containsKey(id) || !device.get().equals(v.device())) {
+            boolean repaired = locked(v, () -> {
+                repair(store.get(id).orElse(v), device.get());
+                lost.remove(id);
+            });
+            if (!repaired) {
+                health.degraded(id.value(), "the NVMe/TCP path is back as /dev/" + device.get()
+                        + "; moving the staging mount to it is pending");
+                return;
             }
+        }
+        List<MountPoint> orphans = strandedMounts(id);
+        if (!orphans.isEmpty()) {
+            health.degraded(id.value(), "the NVMe/TCP path came back (as /dev/" + device.get() + ") after its controller was "
+                    + "deleted; " + orphans.size() + " pod mount(s) still hold the old device and fail all I/O: restart the "
+                    + "pods using this volume (" + orphans.getFirst().target() + (orphans.size() > 1 ? ", ..." : "") + ")");
             return;
         }
-        if (repair(v, device.get())) {
-            lost.remove(id);
+        Optional<MountPoint> staging = mounter.mountAt(v.stagedMount());
+        if (staging.isEmpty()) {
+            health.degraded(id.value(), "the staging mount " + v.stagedMount() + " is missing; NodeStageVolume again");
+        } else if (!v.block() && !v.readOnly() && staging.get().fileSystemReadOnly()) {
+            health.degraded(id.value(), "the " + v.fsType() + " file system on /dev/" + device.get() + " went read-only after "
+                    + "I/O errors (the path was down longer than fast_io_fail_tmo " + v.target().timeouts().fastIoFailTmo()
+                    + " s): delete the pods using this volume so kubelet unstages it and stages it again");
+        } else {
             health.healthy(id.value());
         }
     }
 
     /**
-     * Remounts the staging mount on the new device when nothing else still uses the old one; with pod mounts still on
-     * it, it cannot swap the device under them, so the volume stays degraded with the reason.
+     * Moves the staging mount to the device that came back. The old device was deleted with its controller, so the
+     * mounts on it can never do I/O again; the kernel cannot move them, but new publishes must get the new device.
+     * Pod mounts still on the old one are remembered until kubelet unpublishes them.
      */
-    private boolean repair(StagedVolume v, String device) {
+    private void repair(StagedVolume v, String device) {
         Path staged = v.stagedMount();
         Optional<MountPoint> old = mounter.mountAt(staged);
         if (old.isPresent()) {
@@ -197,10 +225,7 @@ public final class ReconnectSupervisor implements AutoCloseable {
                             && m.root().equals(old.get().root()))
                     .toList();
             if (!users.isEmpty()) {
-                health.degraded(v.volumeId().value(), "the NVMe/TCP path came back as /dev/" + device + ", but "
-                        + users.size() + " pod mount(s) still hold the old device (I/O on them fails): restart the pods "
-                        + "using this volume; Tether repairs the staging mount once they are unpublished");
-                return false;
+                stranded.put(v.volumeId(), users);
             }
             mounter.unmount(staged);
         }
@@ -212,11 +237,43 @@ public final class ReconnectSupervisor implements AutoCloseable {
             if (v.readOnly() && !options.contains("ro")) {
                 options.add("ro");
             }
+            if (v.fsType().equals("xfs") && !options.contains("nouuid")) {
+                // Pods may still hold the dead mount of the same file system; XFS refuses a second UUID without this.
+                options.add("nouuid");
+            }
             mounter.mount(dev, staged, v.fsType(), options);
         }
         store.save(v.withDevice(device));
-        LOG.info("NvmeReconnected: repaired the staging mount of {} on /dev/{}", v.volumeId(), device);
-        return true;
+        LOG.info("NvmeReconnected: the staging mount of {} is on /dev/{} now", v.volumeId(), device);
+    }
+
+    /** Pod mounts of the old device that are still in the mount table. */
+    private List<MountPoint> strandedMounts(VolumeId id) {
+        List<MountPoint> before = stranded.get(id);
+        if (before == null) {
+            return List.of();
+        }
+        List<MountPoint> now = mounter.mounts();
+        List<MountPoint> still = before.stream().filter(now::contains).toList();
+        if (still.isEmpty()) {
+            stranded.remove(id);
+        }
+        return still;
+    }
+
+    /** Runs {@code action} under the volume's lock if no RPC holds it and the volume is still staged. */
+    private boolean locked(StagedVolume v, Runnable action) {
+        Optional<VolumeLocks.Held> lock = locks.tryAcquire(v.volumeId().value());
+        if (lock.isEmpty()) {
+            return false;
+        }
+        try (VolumeLocks.Held held = lock.get()) {
+            if (store.get(v.volumeId()).isEmpty()) {
+                return false;
+            }
+            action.run();
+            return true;
+        }
     }
 
     private static String where(StagedVolume v) {

@@ -91,12 +91,19 @@ public final class VolumeStager {
     private void stageFilesystem(StagedVolume v, List<Runnable> undo) {
         Path device = devicePath(v.device());
         Optional<MountPoint> mounted = mounter.mountAt(v.stagingPath());
+        boolean stale = false;
         if (mounted.isPresent()) {
             if (mounted.get().source().equals(device.toString())) {
                 return;
             }
-            throw new AlreadyExistsException("staging_target_path " + v.stagingPath() + " already has " + mounted.get().source()
-                    + " mounted, not " + device);
+            if (!staleNvmeMount(mounted.get())) {
+                throw new AlreadyExistsException("staging_target_path " + v.stagingPath() + " already has "
+                        + mounted.get().source() + " mounted, not " + device);
+            }
+            // Our own mount of a namespace device that was deleted with its controller: it can do no I/O any more.
+            LOG.info("replacing the stale staging mount of {} ({} is gone)", v.volumeId(), mounted.get().source());
+            mounter.unmount(v.stagingPath());
+            stale = true;
         }
         FsProbe probe = mounter.probe(device);
         if (probe.partitionTable().isPresent()) {
@@ -119,6 +126,10 @@ public final class VolumeStager {
         if (v.readOnly() && !options.contains("ro")) {
             options.add("ro");
         }
+        if (stale && v.fsType().equals("xfs")) {
+            // Pods may still hold the dead mount of the same file system; XFS refuses a second UUID without this.
+            options.add("nouuid");
+        }
         mounter.mount(device, v.stagingPath(), v.fsType(), options);
         undo.add(() -> mounter.unmount(v.stagingPath()));
     }
@@ -140,20 +151,34 @@ public final class VolumeStager {
         undo.add(() -> mounter.unmount(file));
     }
 
+    private boolean staleNvmeMount(MountPoint m) {
+        String prefix = sysfs.path("/dev/").toString();
+        String source = m.source();
+        if (!source.startsWith(prefix)) {
+            return false;
+        }
+        String name = source.substring(prefix.length()).replaceFirst("^/", "");
+        return name.matches("nvme\\d+n\\d+") && !sysfs.exists("/sys/class/block/" + name);
+    }
+
     /** Callers hold the volume's lock. Idempotent: whatever is left of an earlier attempt is cleaned up. */
     public void unstage(VolumeId id, Path stagingPath) {
         Optional<StagedVolume> record = store.get(id);
-        Path blockFile = stagingPath.resolve(id.value());
-        while (mounter.mountAt(blockFile).isPresent()) {
-            mounter.unmount(blockFile);
-        }
-        try {
-            Files.deleteIfExists(blockFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + blockFile + ": " + e.getMessage(), e);
-        }
-        while (mounter.mountAt(stagingPath).isPresent()) {
-            mounter.unmount(stagingPath);
+        if (mounter.mountAt(stagingPath).isPresent()) {
+            // A file system volume: <staging>/<volume-id> would be a file of the user's, never ours to delete.
+            while (mounter.mountAt(stagingPath).isPresent()) {
+                mounter.unmount(stagingPath);
+            }
+        } else if (record.map(StagedVolume::block).orElse(true)) {
+            Path blockFile = stagingPath.resolve(id.value());
+            while (mounter.mountAt(blockFile).isPresent()) {
+                mounter.unmount(blockFile);
+            }
+            try {
+                Files.deleteIfExists(blockFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + blockFile + ": " + e.getMessage(), e);
+            }
         }
         // Without a record (dropped after a reboot) the NQN follows the controller's naming: prefix + volume id.
         Nqn nqn = record.map(r -> r.target().subsystem()).orElse(new Nqn(NvmeTarget.OWNED_PREFIX + id.value()));

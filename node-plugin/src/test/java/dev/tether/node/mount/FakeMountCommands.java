@@ -28,6 +28,7 @@ public final class FakeMountCommands implements CommandRunner {
     public final Map<String, String> filesystems = new HashMap<>();
     public final List<List<String>> ran = new ArrayList<>();
     private int nextMinor = 1;
+    private final java.util.Set<String> readOnlySuper = new java.util.HashSet<>();
     /** Where a device's content lives: by default the device path; with a fake kernel, the namespace behind it. */
     private java.util.function.Function<String, String> keyOf = device -> device;
     private final Map<String, String> deviceNumbers = new HashMap<>();
@@ -127,6 +128,12 @@ public final class FakeMountCommands implements CommandRunner {
         return ok(argv, "DEVNAME=" + device + "\nUUID=0f4e\nTYPE=" + fs + "\n");
     }
 
+    /** The file system on {@code device} hit a write error and went read-only (ext4 journal abort). */
+    public synchronized void errorRemount(String deviceKey) {
+        readOnlySuper.add(deviceKey);
+        flush();
+    }
+
     /** Something outside Tether unmounts (or a reboot): drop every mount at {@code target}. */
     public synchronized void forget(Path target) {
         table.removeIf(l -> l.target().equals(target));
@@ -149,7 +156,8 @@ public final class FakeMountCommands implements CommandRunner {
         for (Line l : table) {
             out.append(id++).append(" 1 ").append(l.device()).append(' ').append(MountTable.escape(l.root())).append(' ')
                     .append(MountTable.escape(l.target().toString())).append(' ').append(String.join(",", l.options()))
-                    .append(" shared:1 - ").append(l.fsType()).append(' ').append(l.source()).append(" rw\n");
+                    .append(" shared:1 - ").append(l.fsType()).append(' ').append(l.source())
+                    .append(readOnlySuper.contains(keyOf.apply(l.source())) ? " ro\n" : " rw\n");
         }
         try {
             Files.createDirectories(root.resolve("proc/self"));

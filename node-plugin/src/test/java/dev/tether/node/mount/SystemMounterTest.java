@@ -44,6 +44,7 @@ class SystemMounterTest {
         assertThat(m.fsType()).isEqualTo("ext4");
         assertThat(m.source()).isEqualTo("/dev/nvme1n1");
         assertThat(m.readOnly()).isTrue();
+        assertThat(m.fileSystemReadOnly()).isFalse();
     }
 
     @Test

@@ -92,29 +92,50 @@ class ReconnectSupervisorTest {
     }
 
     @Test
-    void withPodsStillOnTheOldDeviceItSaysRestartThePodsAndRepairsOnceTheyAreGone() {
+    void podsLeftOnTheDeletedDeviceAreReportedWhileNewPublishesGetTheNewDevice() {
         h.node.nodeStageVolume(h.stageRequest("pvc-1", BLOCK));
         Csi.NodePublishVolumeRequest publish = h.publishRequest("pvc-1", "pod-a", BLOCK, false);
         h.node.nodePublishVolume(publish);
+        String before = h.deviceOf(NQN);
         h.supervisor.runOnce();
         h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
 
         h.supervisor.runOnce();
 
+        String device = h.deviceOf(NQN);
+        assertThat(device).isNotEqualTo(before);
+        assertThat(h.mounter.mountAt(h.staging("pvc-1").resolve("pvc-1")).orElseThrow().root()).isEqualTo("/" + device);
+        assertThat(h.mounter.mountAt(Path.of(publish.getTargetPath())).orElseThrow().root())
+                .as("the pod's mount is not touched").isEqualTo("/" + before);
         Csi.VolumeCondition c = condition("pvc-1", publish.getTargetPath());
         assertThat(c.getAbnormal()).isTrue();
-        assertThat(c.getMessage()).contains("restart the pods");
-        assertThat(h.kernel.controllersOf(NQN)).as("reconnected all the same").hasSize(1);
+        assertThat(c.getMessage()).contains("restart the pods").contains(publish.getTargetPath());
+
+        Csi.NodePublishVolumeRequest second = h.publishRequest("pvc-1", "pod-b", BLOCK, false);
+        h.node.nodePublishVolume(second);
+        assertThat(h.mounter.mountAt(Path.of(second.getTargetPath())).orElseThrow().root()).isEqualTo("/" + device);
+        h.supervisor.runOnce();
+        assertThat(condition("pvc-1", second.getTargetPath()).getAbnormal()).as("pod-a is still on the old device").isTrue();
 
         h.node.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.newBuilder().setVolumeId("pvc-1")
                 .setTargetPath(publish.getTargetPath()).build());
         h.supervisor.runOnce();
+        assertThat(condition("pvc-1", second.getTargetPath())).extracting(Csi.VolumeCondition::getAbnormal, Csi.VolumeCondition::getMessage)
+                .containsExactly(false, "NVMe/TCP path live");
+    }
+
+    @Test
+    void aRestageOverAStaleStagingMountReplacesIt() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        String before = h.deviceOf(NQN);
+        h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
+        // kubelet (after its own restart) stages again before the supervisor ran.
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
 
         String device = h.deviceOf(NQN);
-        assertThat(h.mounter.mountAt(h.staging("pvc-1").resolve("pvc-1")).orElseThrow().root()).isEqualTo("/" + device);
-        assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getAbnormal()).isFalse();
-        h.node.nodePublishVolume(publish);
-        assertThat(h.mounter.mountAt(Path.of(publish.getTargetPath())).orElseThrow().root()).isEqualTo("/" + device);
+        assertThat(device).isNotEqualTo(before);
+        assertThat(h.mounter.mountAt(h.staging("pvc-1")).orElseThrow().source()).isEqualTo(root.resolve("dev/" + device).toString());
+        assertThat(h.kernel.ran).filteredOn(a -> a.getFirst().startsWith("mkfs")).hasSize(1);
     }
 
     @Test
@@ -146,6 +167,20 @@ class ReconnectSupervisorTest {
     }
 
     @Test
+    void aFileSystemThatWentReadOnlyOnIoErrorsIsReported() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4));
+        h.supervisor.runOnce();
+        assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getAbnormal()).isFalse();
+
+        h.mounts.errorRemount(NQN);
+        h.supervisor.runOnce();
+
+        Csi.VolumeCondition c = condition("pvc-1", h.staging("pvc-1").toString());
+        assertThat(c.getAbnormal()).isTrue();
+        assertThat(c.getMessage()).contains("went read-only").contains("fast_io_fail_tmo 5 s").contains("delete the pods");
+    }
+
+    @Test
     void backoffGrowsToItsCeilingWithJitter() {
         Backoff b = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 0.0);
         assertThat(List.of(b.delay(1), b.delay(2), b.delay(3), b.delay(10), b.delay(100))).containsExactly(
@@ -160,6 +195,11 @@ class ReconnectSupervisorTest {
         try (var held = h.locks.acquire("pvc-1", "test")) {
             h.supervisor.runOnce();
         }
-        assertThat(h.kernel.controllersOf(NQN)).isEmpty();
+        assertThat(h.kernel.controllersOf(NQN)).as("no reconnect under an RPC's feet").isEmpty();
+        assertThat(h.health.problem("pvc-1")).as("but looking needs no lock").hasValueSatisfying(
+                m -> assertThat(m).contains("is gone").contains("reconnecting"));
+        h.supervisor.runOnce();
+        assertThat(h.kernel.controllersOf(NQN)).hasSize(1);
+        assertThat(h.health.problem("pvc-1")).isEmpty();
     }
 }
