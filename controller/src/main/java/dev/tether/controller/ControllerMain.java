@@ -127,7 +127,7 @@ public final class ControllerMain implements Callable<Integer> {
             app.closeOnStop(cluster);
             if (elect) {
                 cluster.startWithLeaderElection(leaseNamespace(client), fencingOptions.leaseName, identity(),
-                        fencingOptions.leaseDuration);
+                        fencingOptions.leaseTimings());
             } else {
                 cluster.startAlone();
             }
@@ -150,7 +150,7 @@ public final class ControllerMain implements Callable<Integer> {
         VolumeService volumes = new VolumeService(backend, publish, registry);
         app.start(List.of(
                 new IdentityService(BuildInfo.version(), List.of(IdentityService.service(Type.CONTROLLER_SERVICE)), readiness),
-                new ControllerService(volumes, publish)));
+                new ControllerService(volumes, publish, serving)));
         app.awaitStop();
         return 0;
     }

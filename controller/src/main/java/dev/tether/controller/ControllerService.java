@@ -3,7 +3,9 @@ package dev.tether.controller;
 import csi.v1.ControllerGrpc;
 import csi.v1.Csi;
 import dev.tether.controller.fencing.PublishRpcs;
+import dev.tether.controller.fencing.ServingGate;
 import dev.tether.controller.volumes.VolumeRpcs;
+import dev.tether.driver.error.UnavailableException;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -12,15 +14,22 @@ import java.util.function.Function;
 /**
  * CSI Controller: thin on purpose. Volume lifecycle goes to {@link VolumeRpcs}, attach to {@link PublishRpcs};
  * errors are thrown and mapped once by the error edge. Capabilities are the union of what both halves serve, so
- * ControllerGetCapabilities cannot claim an RPC nobody implements.
+ * ControllerGetCapabilities cannot claim an RPC nobody implements. Mutating volume RPCs answer UNAVAILABLE while the
+ * {@link ServingGate} is closed (a standby replica), like publish does.
  */
 public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     private final VolumeRpcs volumes;
     private final PublishRpcs publishing;
+    private final ServingGate gate;
 
     public ControllerService(VolumeRpcs volumes, PublishRpcs publishing) {
+        this(volumes, publishing, java.util.Optional::empty);
+    }
+
+    public ControllerService(VolumeRpcs volumes, PublishRpcs publishing, ServingGate gate) {
         this.volumes = volumes;
         this.publishing = publishing;
+        this.gate = gate;
     }
 
     @Override
@@ -38,12 +47,12 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     @Override
     public void createVolume(Csi.CreateVolumeRequest request, StreamObserver<Csi.CreateVolumeResponse> response) {
-        answer(request, response, volumes::createVolume);
+        mutate(request, response, volumes::createVolume);
     }
 
     @Override
     public void deleteVolume(Csi.DeleteVolumeRequest request, StreamObserver<Csi.DeleteVolumeResponse> response) {
-        answer(request, response, volumes::deleteVolume);
+        mutate(request, response, volumes::deleteVolume);
     }
 
     @Override
@@ -77,7 +86,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     @Override
     public void controllerExpandVolume(Csi.ControllerExpandVolumeRequest request,
             StreamObserver<Csi.ControllerExpandVolumeResponse> response) {
-        answer(request, response, volumes::expandVolume);
+        mutate(request, response, volumes::expandVolume);
     }
 
     @Override
@@ -88,17 +97,25 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     @Override
     public void createSnapshot(Csi.CreateSnapshotRequest request, StreamObserver<Csi.CreateSnapshotResponse> response) {
-        answer(request, response, volumes::createSnapshot);
+        mutate(request, response, volumes::createSnapshot);
     }
 
     @Override
     public void deleteSnapshot(Csi.DeleteSnapshotRequest request, StreamObserver<Csi.DeleteSnapshotResponse> response) {
-        answer(request, response, volumes::deleteSnapshot);
+        mutate(request, response, volumes::deleteSnapshot);
     }
 
     @Override
     public void listSnapshots(Csi.ListSnapshotsRequest request, StreamObserver<Csi.ListSnapshotsResponse> response) {
         answer(request, response, volumes::listSnapshots);
+    }
+
+    /** A mutating volume RPC: only a serving replica (the leader) changes volumes. */
+    private <Q, R> void mutate(Q request, StreamObserver<R> response, Function<Q, R> handler) {
+        gate.notServing().ifPresent(why -> {
+            throw new UnavailableException("this controller replica does not change volumes now: " + why);
+        });
+        answer(request, response, handler);
     }
 
     private static <Q, R> void answer(Q request, StreamObserver<R> response, Function<Q, R> handler) {

@@ -28,8 +28,15 @@ public final class AttachmentRegistry {
         } else {
             byVolume.put(volume, List.copyOf(attachments));
         }
-        before.forEach(a -> release(a.node().value(), volume));
-        attachments.forEach(a -> byNode.computeIfAbsent(a.node().value(), n -> ConcurrentHashMap.newKeySet()).add(volume));
+        Set<String> staying = new java.util.HashSet<>();
+        attachments.forEach(a -> staying.add(a.node().value()));
+        before.stream().filter(a -> !staying.contains(a.node().value())).forEach(a -> release(a.node().value(), volume));
+        // compute (not computeIfAbsent + add) so a concurrent release of the node's last volume cannot drop this add
+        attachments.forEach(a -> byNode.compute(a.node().value(), (n, volumes) -> {
+            Set<VolumeId> set = volumes == null ? ConcurrentHashMap.newKeySet() : volumes;
+            set.add(volume);
+            return set;
+        }));
     }
 
     /**

@@ -65,6 +65,36 @@ public final class FencingOptions {
                     + "dies (env TETHER_LEADER_ELECTION_LEASE_DURATION; default ${DEFAULT-VALUE}).")
     public Duration leaseDuration;
 
+    @Option(names = "--leader-election-renew-deadline", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_LEADER_ELECTION_RENEW_DEADLINE:-10s}",
+            description = "The leader gives up (stops serving) if it cannot renew the lease within this; shorter than the "
+                    + "lease duration (env TETHER_LEADER_ELECTION_RENEW_DEADLINE; default ${DEFAULT-VALUE}).")
+    public Duration renewDeadline;
+
+    @Option(names = "--leader-election-retry-period", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_LEADER_ELECTION_RETRY_PERIOD:-2s}",
+            description = "How often replicas try to acquire or renew the lease (env TETHER_LEADER_ELECTION_RETRY_PERIOD; "
+                    + "default ${DEFAULT-VALUE}).")
+    public Duration retryPeriod;
+
+    /** Lease timings, checked against each other. */
+    public LeaseTimings leaseTimings() {
+        if (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0 || retryPeriod.isZero()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "leader election needs "
+                    + "0 < --leader-election-retry-period (" + retryPeriod + ") < --leader-election-renew-deadline (" + renewDeadline
+                    + ") < --leader-election-lease-duration (" + leaseDuration + ")");
+        }
+        return new LeaseTimings(leaseDuration, renewDeadline, retryPeriod);
+    }
+
+    /** How long a lease lasts, how long the leader may fail to renew it, and how often anyone tries. */
+    public record LeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        /** Renew deadline 2/3 and retry period 1/5 of the lease duration (tests). */
+        public static LeaseTimings of(Duration leaseDuration) {
+            return new LeaseTimings(leaseDuration, leaseDuration.multipliedBy(2).dividedBy(3), leaseDuration.dividedBy(5));
+        }
+    }
+
     /** Whether to elect a leader, given whether there is a cluster. */
     public boolean leaderElection(boolean cluster) {
         return switch (leaderElection.toLowerCase(java.util.Locale.ROOT)) {

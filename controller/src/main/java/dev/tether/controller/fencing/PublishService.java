@@ -102,6 +102,7 @@ public final class PublishService implements PublishRpcs, PublishedNodes {
             throw new NotFoundException("node '" + node.nodeName() + "' (node_id '" + node + "') does not exist");
         }
         try (VolumeLocks.Held held = locks.acquire(volume)) {
+            requireServing(); // again under the lock: leadership may have moved while we checked the node
             return Csi.ControllerPublishVolumeResponse.newBuilder().putAllPublishContext(attach(volume, node, access)).build();
         }
     }
@@ -208,6 +209,7 @@ public final class PublishService implements PublishRpcs, PublishedNodes {
         VolumeId volume = new VolumeId(rawVolume);
         String rawNode = request.getNodeId();
         try (VolumeLocks.Held held = locks.acquire(volume)) {
+            requireServing();
             List<Attachment> current = registry.get(volume);
             List<Attachment> leaving = rawNode.isEmpty() ? current
                     : current.stream().filter(a -> a.node().value().equals(rawNode)).toList();

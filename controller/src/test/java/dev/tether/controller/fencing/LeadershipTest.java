@@ -31,6 +31,10 @@ class LeadershipTest {
         final ClusterFencing fencing;
 
         Replica(MockCluster cluster) {
+            this(cluster, Duration.ofMinutes(5));
+        }
+
+        Replica(MockCluster cluster, Duration reconcileInterval) {
             PvDirectory pvs = new PvDirectory(cluster.client);
             PvAnnotationStore store = new PvAnnotationStore(cluster.client, pvs);
             FakeBackend backend = new FakeBackend();
@@ -43,7 +47,7 @@ class LeadershipTest {
                     new Reconciler(new KubeClusterView(cluster.client, pvs), registry, locks, publish, FencingEvents.LOG,
                             FencingMetrics.NOOP, Clock.systemUTC()),
                     new MigrationWatch(registry, FencingEvents.LOG, FencingMetrics.NOOP, Clock.systemUTC(), Duration.ofMinutes(5)),
-                    registry, serving, Duration.ofMinutes(5), Duration.ofMinutes(5), Clock.systemUTC());
+                    registry, serving, reconcileInterval, Duration.ofMinutes(5), Clock.systemUTC());
         }
 
         boolean serves() {
@@ -69,8 +73,8 @@ class LeadershipTest {
             Replica one = new Replica(cluster);
             Replica two = new Replica(cluster);
             try (one; two) {
-                one.fencing.startWithLeaderElection("default", "tether-controller", "one", Duration.ofSeconds(3));
-                two.fencing.startWithLeaderElection("default", "tether-controller", "two", Duration.ofSeconds(3));
+                one.fencing.startWithLeaderElection("default", "tether-controller", "one", FencingOptions.LeaseTimings.of(Duration.ofSeconds(3)));
+                two.fencing.startWithLeaderElection("default", "tether-controller", "two", FencingOptions.LeaseTimings.of(Duration.ofSeconds(3)));
                 Eventually.await("a leader", Duration.ofSeconds(60), () -> one.serves() || two.serves());
                 Replica leader = one.serves() ? one : two;
                 Replica standby = leader == one ? two : one;
@@ -82,6 +86,29 @@ class LeadershipTest {
                 leader.close();
                 Eventually.await("the standby takes over", Duration.ofSeconds(60), standby::serves);
                 assertThat(standby.registry.get(new VolumeId("pvc-1"))).extracting(Attachment::node).containsExactly(a);
+            }
+        }
+    }
+
+    @Test
+    void withoutLeaderElectionItServesAfterTheRebuildAndADeletedVolumeAttachmentTriggersAReconcile() throws Exception {
+        try (MockCluster cluster = new MockCluster()) {
+            cluster.node("node-a");
+            cluster.pv("pvc-1", "pvc-1", "ReadWriteOnce", "Filesystem");
+            NodeId a = NodeId.parse(PublishRig.node("node-a"));
+            new PvAnnotationStore(cluster.client, new PvDirectory(cluster.client)).save(new VolumeId("pvc-1"), List.of(
+                    new Attachment(a, new AccessSpec(Mode.SINGLE_NODE_WRITER, false, false), Map.of(), Instant.now().minusSeconds(60))));
+            var va = cluster.va("pvc-1", new VolumeId("pvc-1"), a, true);
+            try (Replica only = new Replica(cluster, Duration.ofHours(1))) {
+                assertThat(only.serves()).isFalse();
+                only.fencing.startAlone();
+                Eventually.await("serving after the rebuild", Duration.ofSeconds(60), only::serves);
+                assertThat(only.registry.get(new VolumeId("pvc-1"))).hasSize(1);
+                Thread.sleep(3000); // let the informers sync before the delete they must see
+                cluster.client.storage().v1().volumeAttachments().withName(va.getMetadata().getName()).delete();
+                Eventually.await("the VA delete clears the attachment long before the hourly pass", Duration.ofSeconds(60),
+                        () -> only.registry.get(new VolumeId("pvc-1")).isEmpty());
+                assertThat(cluster.annotation("pvc-1")).isNull();
             }
         }
     }

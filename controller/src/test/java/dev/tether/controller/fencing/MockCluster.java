@@ -74,6 +74,11 @@ final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock's own web server sometimes times out closing a connection a watch left open; the test's
+            // assertions are already done, so this says nothing about the code under test.
+        }
     }
 }

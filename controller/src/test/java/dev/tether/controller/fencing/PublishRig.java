@@ -36,7 +36,7 @@ final class PublishRig implements AutoCloseable {
         publish = new PublishService(backend, registry, locks, store, nodes, handoff, events,
                 new MicrometerFencingMetrics(meters, registry), serving, settings, clock);
         Endpoint endpoint = new Endpoint.Unix(dir.resolve("controller.sock"));
-        server = CsiServer.start(endpoint, List.of(new ControllerService(new VolumeService(backend, publish, meters), publish)),
+        server = CsiServer.start(endpoint, List.of(new ControllerService(new VolumeService(backend, publish, meters), publish, serving)),
                 Interceptors.standard(meters));
         client = new CsiClient(endpoint);
     }

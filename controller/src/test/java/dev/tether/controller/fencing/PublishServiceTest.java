@@ -290,6 +290,9 @@ class PublishServiceTest {
         rig.serving.notServing("standby: another replica holds the lease");
         assertThat(fails(Status.Code.UNAVAILABLE, () -> rig.publish(v, A, RWO)).getMessage()).contains("standby");
         fails(Status.Code.UNAVAILABLE, () -> rig.unpublish(v, A));
+        assertThat(fails(Status.Code.UNAVAILABLE, () -> rig.createVolume("pvc-2", RWO)).getMessage()).contains("standby");
+        fails(Status.Code.UNAVAILABLE, () -> rig.controller().deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(v).build()));
+        assertThat(rig.publishedNodes(v)).as("reads are still served").isEmpty();
         rig.serving.serve();
         rig.publish(v, A, RWO);
     }

@@ -70,9 +70,10 @@ public final class ClusterFencing implements AutoCloseable {
         scheduler.execute(this::takeOver);
     }
 
-    public void startWithLeaderElection(String namespace, String lease, String identity, Duration leaseDuration) {
+    public void startWithLeaderElection(String namespace, String lease, String identity,
+            dev.tether.controller.fencing.FencingOptions.LeaseTimings timings) {
         serving.notServing("standby: waiting for the leader-election lease " + namespace + "/" + lease);
-        leadership = new Leadership(client, namespace, lease, identity, leaseDuration,
+        leadership = new Leadership(client, namespace, lease, identity, timings,
                 () -> scheduler.execute(this::takeOver), this::stepDown);
         leadership.start();
     }
@@ -181,12 +182,20 @@ public final class ClusterFencing implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (scheduler.isShutdown()) {
+            return;
+        }
         if (leadership != null) {
             leadership.close();
         }
         epoch.incrementAndGet();
-        informers.forEach(SharedIndexInformer::close);
+        try {
+            // informers and periodic tasks belong to the scheduler thread; stop them there
+            scheduler.submit(this::stopReconciling).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("fencing: could not stop the reconciler cleanly: {}", e.toString());
+        }
         scheduler.shutdownNow();
     }
 

@@ -5,7 +5,10 @@ import dev.tether.driver.error.UnavailableException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-/** A node exists when its Node object does; an API error is not an answer (UNAVAILABLE). */
+/**
+ * A node exists when its Node object does; an API error is not an answer (UNAVAILABLE). Asked with a LIST filtered by
+ * name, so the controller needs only the list/watch RBAC it already has for the reconciler, not get.
+ */
 public final class KubeNodeDirectory implements NodeDirectory {
     private final KubernetesClient client;
 
@@ -16,7 +19,7 @@ public final class KubeNodeDirectory implements NodeDirectory {
     @Override
     public boolean exists(String nodeName) {
         try {
-            return client.nodes().withName(nodeName).get() != null;
+            return !client.nodes().withField("metadata.name", nodeName).list().getItems().isEmpty();
         } catch (KubernetesClientException e) {
             throw new UnavailableException("cannot tell whether node '" + nodeName + "' exists: " + PvAnnotationStore.reason(e), e);
         }

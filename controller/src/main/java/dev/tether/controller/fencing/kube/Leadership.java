@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import java.time.Duration;
+import dev.tether.controller.fencing.FencingOptions.LeaseTimings;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +22,7 @@ public final class Leadership implements AutoCloseable {
     private final String namespace;
     private final String lease;
     private final String identity;
-    private final Duration leaseDuration;
+    private final LeaseTimings timings;
     private final Runnable onStart;
     private final Runnable onStop;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -33,13 +33,13 @@ public final class Leadership implements AutoCloseable {
     private volatile boolean closed;
     private volatile CompletableFuture<?> running;
 
-    public Leadership(KubernetesClient client, String namespace, String lease, String identity, Duration leaseDuration,
+    public Leadership(KubernetesClient client, String namespace, String lease, String identity, LeaseTimings timings,
             Runnable onStart, Runnable onStop) {
         this.client = client;
         this.namespace = namespace;
         this.lease = lease;
         this.identity = identity;
-        this.leaseDuration = leaseDuration;
+        this.timings = timings;
         this.onStart = onStart;
         this.onStop = onStop;
     }
@@ -51,9 +51,9 @@ public final class Leadership implements AutoCloseable {
         LeaderElector elector = new LeaderElector(client, new LeaderElectionConfigBuilder()
                 .withName("tether-controller")
                 .withLock(new LeaseLock(namespace, lease, identity))
-                .withLeaseDuration(leaseDuration)
-                .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
-                .withRetryPeriod(leaseDuration.dividedBy(5))
+                .withLeaseDuration(timings.leaseDuration())
+                .withRenewDeadline(timings.renewDeadline())
+                .withRetryPeriod(timings.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(
                         () -> {
