@@ -34,7 +34,7 @@ bk_controller() {
 			csi Probe
 			[ "$CSI_RC" = 0 ] && [ "$(json 'j.get("ready")' <<<"$CSI_OUT")" = True ] && break
 		fi
-		(( $(now_us) - t < 300000000 )) || fail "controller not ready on $BK_SOCK after 300 s (last Probe: ${CSI_RC:-none} ${CSI_OUT:-})"
+		(( $(now_us) - t < 600000000 )) || fail "controller not ready on $BK_SOCK after 600 s (last Probe: ${CSI_RC:-none} ${CSI_OUT:-})"
 		sleep 0.3
 	done
 	BK_START_SECS=$(since_us "$t")

@@ -112,15 +112,16 @@ e2e_node_publish() {
 e2e_node_unpublish() { ncsi_ok NodeUnpublishVolume "{\"volumeId\":\"$1\",\"targetPath\":\"$(e2e_target "$1" "$2")\"}"; }
 e2e_unstage() { ncsi_ok NodeUnstageVolume "{\"volumeId\":\"$1\",\"stagingTargetPath\":\"$(e2e_staging "$1" "$2")\"}"; }
 
-# e2e_condition VOL mount|block: NodeGetVolumeStats; prints "normal" or "abnormal: <message>"
+# e2e_condition VOL mount|block [VOLUME_PATH]: NodeGetVolumeStats (volume_path: the target path, or VOLUME_PATH, e.g.
+# the staging path while nothing is published); prints "normal" or "abnormal: <message>"
 e2e_condition() {
-	ncsi NodeGetVolumeStats "{\"volumeId\":\"$1\",\"volumePath\":\"$(e2e_target "$1" "$2")\",\"stagingTargetPath\":\"$(e2e_staging "$1" "$2")\"}"
+	ncsi NodeGetVolumeStats "{\"volumeId\":\"$1\",\"volumePath\":\"${3:-$(e2e_target "$1" "$2")}\",\"stagingTargetPath\":\"$(e2e_staging "$1" "$2")\"}"
 	[ "$CSI_RC" = 0 ] || { echo "error $CSI_RC: $CSI_OUT"; return 0; }
 	json '"abnormal: " + j["volumeCondition"].get("message", "") if j.get("volumeCondition", {}).get("abnormal") else "normal"' <<<"$CSI_OUT"
 }
 
-# e2e_condition_is VOL MODE normal|abnormal: for wait_for
-e2e_condition_is() { [[ $(e2e_condition "$1" "$2") == "$3"* ]]; }
+# e2e_condition_is VOL MODE normal|abnormal [VOLUME_PATH]: for wait_for
+e2e_condition_is() { [[ $(e2e_condition "$1" "$2" "${4:-}") == "$3"* ]]; }
 
 # is_mounted PATH: PATH is a mount point (from /proc/self/mountinfo, no fork)
 is_mounted() {

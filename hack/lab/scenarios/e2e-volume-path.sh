@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 1200
-# default: no
+# default: yes
 # description: the whole path with Tether's jars (controller nvmet local + node plugin + CsiCall): create, publish (grant), stage (connect, mkfs, mount) and publish an ext4 and a block volume, data with checksums; node plugin restarted mid-way disconnects nothing; target port away and back: I/O resumes, data verifies, condition abnormal then normal; unstage disconnects only Tether's subsystems (an unrelated NVMe/TCP connection stays up); unpublish revokes; delete
 set -euo pipefail
 . "$LAB_LIB/guest.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# timeout: 600
-# default: no
+# timeout: 1200
+# default: yes
 # description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again (measured: port return -> live controller), asks for a pod restart while a pod mount holds the dead device, then remounts the staging path and the condition returns to normal; data verifies
 set -euo pipefail
 . "$LAB_LIB/guest.sh"
@@ -73,7 +73,8 @@ step "  $(e2e_condition "$V" mount)"
 step "the pod restarts (NodeUnpublish, NodePublish): the supervisor remounts the staging path on the new device"
 t=$(now_us)
 e2e_node_unpublish "$V" mount
-wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal
+# nothing is published now: ask about the staging path, as the target path is gone
+wait_for 120 "NodeGetVolumeStats of $V to report normal" e2e_condition_is "$V" mount normal "$staging"
 m_repair=$(since_us "$t")
 assert_eq "$dev2" "$(findmnt -n -o SOURCE --mountpoint "$staging")" "device under the staging mount after the repair"
 e2e_node_publish "$V" mount "$V_CAP" "$V_CTX" "$V_PUB"
