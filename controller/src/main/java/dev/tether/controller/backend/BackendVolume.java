@@ -1,5 +1,6 @@
 package dev.tether.controller.backend;
 
+import dev.tether.driver.model.VolumeContextKeys;
 import dev.tether.driver.model.VolumeId;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.tether.controller.backend;
 
+import dev.tether.driver.model.VolumeContextKeys;
 import dev.tether.driver.error.AlreadyExistsException;
 import dev.tether.driver.error.NotFoundException;
 import dev.tether.driver.error.OutOfRangeException;

@@ -1,11 +1,11 @@
 package dev.tether.controller.backend;
 
-import static dev.tether.controller.backend.VolumeContextKeys.CTRL_LOSS_TMO;
-import static dev.tether.controller.backend.VolumeContextKeys.FAST_IO_FAIL_TMO;
-import static dev.tether.controller.backend.VolumeContextKeys.FS_TYPE;
-import static dev.tether.controller.backend.VolumeContextKeys.KEEP_ALIVE_TMO;
-import static dev.tether.controller.backend.VolumeContextKeys.RECONNECT_DELAY;
-import static dev.tether.controller.backend.VolumeContextKeys.TRANSPORT_ADDRESS;
+import static dev.tether.driver.model.VolumeContextKeys.CTRL_LOSS_TMO;
+import static dev.tether.driver.model.VolumeContextKeys.FAST_IO_FAIL_TMO;
+import static dev.tether.driver.model.VolumeContextKeys.FS_TYPE;
+import static dev.tether.driver.model.VolumeContextKeys.KEEP_ALIVE_TMO;
+import static dev.tether.driver.model.VolumeContextKeys.RECONNECT_DELAY;
+import static dev.tether.driver.model.VolumeContextKeys.TRANSPORT_ADDRESS;
 
 import dev.tether.driver.error.InvalidArgumentException;
 import java.time.Duration;

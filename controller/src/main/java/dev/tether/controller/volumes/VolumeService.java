@@ -10,7 +10,7 @@ import dev.tether.controller.backend.BackendVolume;
 import dev.tether.controller.backend.Capacity;
 import dev.tether.controller.backend.SnapshotId;
 import dev.tether.controller.backend.StorageBackend;
-import dev.tether.controller.backend.VolumeContextKeys;
+import dev.tether.driver.model.VolumeContextKeys;
 import dev.tether.controller.backend.VolumeHealth;
 import dev.tether.controller.backend.VolumeParameters;
 import dev.tether.controller.backend.VolumeSource;

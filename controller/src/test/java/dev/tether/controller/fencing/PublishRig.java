@@ -1,5 +1,6 @@
 package dev.tether.controller.fencing;
 
+import dev.tether.driver.testing.ManualClock;
 import csi.v1.ControllerGrpc;
 import csi.v1.Csi;
 import csi.v1.Csi.VolumeCapability.AccessMode.Mode;
@@ -23,7 +24,7 @@ final class PublishRig implements AutoCloseable {
     final FaultyBackend backend = new FaultyBackend(new FakeBackend());
     final AttachmentRegistry registry = new AttachmentRegistry();
     final VolumeLocks locks = new VolumeLocks();
-    final TestClock clock = new TestClock();
+    final ManualClock clock = new ManualClock();
     final RecordingEvents events = new RecordingEvents();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Serving serving = new Serving(null);

@@ -1,5 +1,6 @@
 package dev.tether.node.volume;
 
+import dev.tether.driver.model.VolumeContextKeys;
 import csi.v1.Csi;
 import csi.v1.Csi.VolumeCapability.AccessMode.Mode;
 import dev.tether.driver.error.InvalidArgumentException;

@@ -1,5 +1,6 @@
 package dev.tether.controller.backend.nvmet;
 
+import dev.tether.driver.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class NvmetBackendTest {
     static final long MIB = 1L << 20;
 
     final FakeNvmetHost host = new FakeNvmetHost();
-    final MutableClock clock = new MutableClock();
+    final ManualClock clock = new ManualClock();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     NvmetBackend backend = newBackend();
 
@@ -228,7 +229,7 @@ class NvmetBackendTest {
         // Window: 2 x keepAliveTmo 5 s + fastIoFailTmo 5 s + margin 3 s = 18 s.
         clock.advance(Duration.ofSeconds(17));
         assertThatThrownBy(() -> backend.grantHost(new VolumeId("v"), HOST_A)).isInstanceOf(UnavailableException.class)
-                .hasMessageContaining("retry after 2026-11-01T10:00:18Z").hasMessageContaining("in 1 s");
+                .hasMessageContaining("retry after 2026-12-01T10:00:18Z").hasMessageContaining("in 1 s");
         assertThat(host.list(ROOT + "/subsystems/" + nqn("v") + "/allowed_hosts")).isEmpty();
 
         // A restarted controller reads the fence from the target.

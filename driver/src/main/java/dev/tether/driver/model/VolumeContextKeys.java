@@ -1,8 +1,8 @@
-package dev.tether.controller.backend;
+package dev.tether.driver.model;
 
 /**
  * Keys of the volume_context the controller hands to the node (NodeStageVolume) and of the StorageClass parameters
- * that feed it. The node plugin reads exactly these; docs/backend.md is the contract.
+ * that feed it: the wire contract between the two apps, kept here so both read the same names (docs/backend.md).
  */
 public final class VolumeContextKeys {
     /** Subsystem NQN to connect to ({@code nqn.2026-01.dev.tether:<volume-id>}). */

@@ -1,4 +1,4 @@
-package dev.tether.controller.backend.nvmet;
+package dev.tether.driver.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-01T10:00:00Z");
+/** A clock tests move by hand (grace windows, fence windows, migration windows), so no test sleeps to see time pass. */
+public final class ManualClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
