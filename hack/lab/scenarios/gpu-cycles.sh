@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 600
-# default: yes
+# default: no
 # description: 10 bind/unbind cycles of the e1000e through tether-node gpu cycle, every result re-read independently (zero unverified successes), and the raw sysfs write sequence timed for docs/benchmarks/gpu.md
 set -euo pipefail
 . "$LAB_LIB/guest.sh"
