@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one place where exceptions become gRPC statuses. A service may throw (the usual way) or pass an exception to
- * {@code onError}; either way the caller gets the mapped code, and UNKNOWN is never sent.
+ * {@code onError}; either way the caller gets the mapped code, and UNKNOWN is never sent. Errors count too: gRPC
+ * answers UNKNOWN for a StackOverflowError or an AssertionError, so they are mapped to INTERNAL like any other bug.
+ * Only a VirtualMachineError other than a stack overflow (out of memory, internal JVM error) is thrown on once the
+ * call is closed, because the process may not be able to go on.
  */
 public final class ErrorEdgeInterceptor implements ServerInterceptor {
 
@@ -22,8 +25,9 @@ public final class ErrorEdgeInterceptor implements ServerInterceptor {
         ServerCall.Listener<Q> delegate;
         try {
             delegate = next.startCall(mapping, headers);
-        } catch (RuntimeException e) {
-            mapping.close(ErrorMapper.toStatus(e), new Metadata());
+        } catch (RuntimeException | Error e) {
+            mapping.closeOnce(ErrorMapper.toStatus(e));
+            rethrowIfFatal(e);
             return new ServerCall.Listener<>() {
             };
         }
@@ -56,11 +60,18 @@ public final class ErrorEdgeInterceptor implements ServerInterceptor {
             private void guard(Runnable step) {
                 try {
                     step.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     mapping.closeOnce(ErrorMapper.toStatus(e));
+                    rethrowIfFatal(e);
                 }
             }
         };
+    }
+
+    private static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
+            throw fatal;
+        }
     }
 
     private static final class MappingCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {

@@ -75,6 +75,29 @@ class ErrorEdgeInterceptorTest {
     }
 
     @Test
+    void aThrownErrorIsInternalNotUnknownAndTheServerKeepsServing() throws Exception {
+        int[] calls = {0};
+        var stub = serve(r -> {
+            if (calls[0]++ == 0) {
+                throw new StackOverflowError();
+            }
+            if (calls[0] == 2) {
+                throw new AssertionError("broken invariant");
+            }
+            r.onNext(Csi.ProbeResponse.getDefaultInstance());
+            r.onCompleted();
+        });
+        assertThatThrownBy(() -> stub.probe(Csi.ProbeRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                    assertThat(e.getStatus().getDescription()).contains("StackOverflowError");
+                });
+        assertThat(codeOf(() -> stub.probe(Csi.ProbeRequest.getDefaultInstance()))).isEqualTo(Status.Code.INTERNAL);
+        assertThat(codeOf(() -> stub.probe(Csi.ProbeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+        assertThat(registry.find(MetricsInterceptor.METRIC).tag("code", "UNKNOWN").timer()).isNull();
+    }
+
+    @Test
     void onErrorWithPlainExceptionIsInternalNotUnknown() throws Exception {
         var stub = serve(r -> r.onError(new IllegalStateException("bad state")));
         assertThat(codeOf(() -> stub.probe(Csi.ProbeRequest.getDefaultInstance()))).isEqualTo(Status.Code.INTERNAL);
