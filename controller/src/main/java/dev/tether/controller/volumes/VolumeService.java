@@ -81,7 +81,7 @@ public final class VolumeService implements VolumeRpcs {
             if (!existed) {
                 created.increment();
             }
-            Csi.Volume.Builder answer = toVolume(volume);
+            Csi.Volume.Builder answer = toVolume(volume).putAllVolumeContext(ClaimContext.from(request.getParametersMap()));
             if (source.kind() != VolumeSource.Kind.NONE) {
                 answer.setContentSource(request.getVolumeContentSource());
             }

@@ -113,6 +113,20 @@ class VolumeServiceTest {
     }
 
     @Test
+    void theProvisionersClaimReachesTheNodeThroughTheVolumeContext() {
+        Csi.CreateVolumeRequest withClaim = request("pvc-9", MIB).putParameters("csi.storage.k8s.io/pvc/name", "data")
+                .putParameters("csi.storage.k8s.io/pvc/namespace", "shop").putParameters("csi.storage.k8s.io/pv/name", "pvc-9").build();
+        Csi.Volume volume = service.createVolume(withClaim).getVolume();
+        assertThat(volume.getVolumeContextMap()).containsEntry("pvcName", "data").containsEntry("pvcNamespace", "shop")
+                .containsEntry("pvName", "pvc-9").containsEntry("nqn", "nqn.2026-01.dev.tether:pvc-9")
+                .doesNotContainKey("csi.storage.k8s.io/pvc/name");
+        assertThat(service.createVolume(withClaim).getVolume()).as("a retry answers the same").isEqualTo(volume);
+        assertThat(service.createVolume(request("half", MIB).putParameters("csi.storage.k8s.io/pvc/name", "data").build())
+                .getVolume().getVolumeContextMap()).as("a name without a namespace names no claim")
+                .doesNotContainKeys("pvcName", "pvcNamespace", "pvName");
+    }
+
+    @Test
     void multiNodeIsForBlockVolumesOnly() {
         assertThatThrownBy(() -> service.createVolume(request("m", MIB).setVolumeCapabilities(0, mount(Mode.MULTI_NODE_MULTI_WRITER)).build()))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("only block volumes support multi-node");

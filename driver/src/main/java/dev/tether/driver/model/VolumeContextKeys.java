@@ -25,6 +25,16 @@ public final class VolumeContextKeys {
     public static final String FAST_IO_FAIL_TMO = "fastIoFailTmo";
     /** File system for mount volumes ({@code ext4}, {@code xfs}). */
     public static final String FS_TYPE = "fsType";
+    /**
+     * The claim the volume was provisioned for, copied by the controller from the external-provisioner's
+     * {@code --extra-create-metadata} parameters so the node plugin can post its events (NvmePathLost, NvmeReconnected)
+     * on the PVC. Absent for static PVs and volumes created without that flag: the node then only logs them.
+     */
+    public static final String PVC_NAME = "pvcName";
+    /** Namespace of {@link #PVC_NAME}. */
+    public static final String PVC_NAMESPACE = "pvcNamespace";
+    /** Name of the PersistentVolume the provisioner creates for the volume. */
+    public static final String PV_NAME = "pvName";
 
     private VolumeContextKeys() {
     }
