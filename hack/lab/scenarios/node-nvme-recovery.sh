@@ -1,15 +1,19 @@
 #!/bin/bash
 # timeout: 1200
 # default: yes
-# description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again (measured: port return -> live controller), asks for a pod restart while a pod mount holds the dead device, then remounts the staging path and the condition returns to normal; data verifies
+# description: node recovery with Tether's jars: ctrl_loss_tmo=3 lets the kernel delete the controller of a staged ext4 volume while its target port is away; the volume condition turns abnormal; when the port returns the reconnect supervisor connects again (measured: port return -> live controller), asks for a pod restart while a pod mount holds the dead device, then remounts the staging path and the condition returns to normal; data verifies; NvmePathLost, NvmeReconnected and VolumeNeedsPodRestart are told once each, naming the claim the controller copied into the volume_context, while posting to the (absent) API server fails
 set -euo pipefail
 . "$LAB_LIB/guest.sh"
 BK_DIR=/tmp/$LAB_SCENARIO-backing
 BK_PORTS=4451-4459
 . "$(dirname "${BASH_SOURCE[0]}")/e2e-helpers.bash"
 
-# short ctrl_loss_tmo so the kernel gives up and deletes the controller; reconnect_delay 1 s
-PARAMS='{"reconnectDelay":"1","ctrlLossTmo":"3","fastIoFailTmo":"2"}'
+# short ctrl_loss_tmo so the kernel gives up and deletes the controller; reconnect_delay 1 s; the claim as the
+# external-provisioner's --extra-create-metadata passes it, so the node plugin's events name it
+PARAMS='{"reconnectDelay":"1","ctrlLossTmo":"3","fastIoFailTmo":"2","csi.storage.k8s.io/pvc/name":"rec-claim","csi.storage.k8s.io/pvc/namespace":"lab","csi.storage.k8s.io/pv/name":"pv-rec-fs"}'
+# event_logged TYPE REASON: the node plugin logged that event for the claim. It runs with the default in-cluster API
+# config and there is no API server in the guest, so every post fails in the background: recovery must not wait for it.
+event_logged() { grep -q "$1 $2 volume $V (pvc lab/rec-claim)" "$LAB_OUT/tether-node.log"; }
 
 load_modules nvmet nvmet-tcp nvme-tcp tcp_diag
 rm -rf "$BK_DIR"
@@ -25,6 +29,8 @@ step "  node plugin answers as $E2E_NODE_ID after $(since_us "$t") s"
 step "create, publish, stage and publish rec-fs (64 MiB ext4, $PARAMS); write data"
 e2e_volume rec-fs 64 mount "$PARAMS"
 V=$VOL_ID V_CTX=$VOL_CTX V_NQN=$VOL_NQN V_PORT=$VOL_PORT V_CAP=$VOL_CAP
+assert_eq "lab/rec-claim pv-rec-fs" "$(json 'j["pvcNamespace"] + "/" + j["pvcName"] + " " + j["pvName"]' <<<"$V_CTX")" \
+	"the claim in the volume_context CreateVolume answered"
 e2e_publish "$V" "$V_CAP"
 V_PUB=$PUB_CTX
 e2e_stage "$V" mount "$V_CAP" "$V_CTX" "$V_PUB"
@@ -51,6 +57,7 @@ wait_for 60 "NodeGetVolumeStats of $V to report abnormal" e2e_condition_is "$V" 
 m_abnormal=$(since_us "$t_cut")
 cond=$(e2e_condition "$V" mount)
 step "  $ctrl gone after $m_gone s; condition after $m_abnormal s: $cond"
+wait_for 30 "a Warning NvmePathLost event for lab/rec-claim" event_logged Warning NvmePathLost
 sleep 3
 assert_eq "" "$(nvme_ctrls "$V_NQN")" "controllers of $V_NQN while the port is away (the supervisor cannot connect)"
 [[ $(e2e_condition "$V" mount) == abnormal* ]] || fail "condition turned normal while the port is still away"
@@ -69,6 +76,10 @@ step "the pod's mount still holds the old device: the condition says so until th
 restart_asked() { [[ $(e2e_condition "$V" mount) == *"restart the pods"* ]]; }
 wait_for 60 "the condition to ask for a pod restart" restart_asked
 step "  $(e2e_condition "$V" mount)"
+wait_for 30 "a Normal NvmeReconnected event for lab/rec-claim" event_logged Normal NvmeReconnected
+wait_for 30 "a Warning VolumeNeedsPodRestart event for lab/rec-claim" event_logged Warning VolumeNeedsPodRestart
+assert_eq 1 "$(grep -c "Warning NvmePathLost volume $V " "$LAB_OUT/tether-node.log")" "NvmePathLost events for the one outage"
+step "  events: $(grep -o 'events: .*' "$LAB_OUT/tether-node.log" | cut -c1-160 | tr '\n' '|')"
 
 step "the pod restarts (NodeUnpublish, NodePublish): the supervisor remounts the staging path on the new device"
 t=$(now_us)

@@ -16,7 +16,7 @@ class NotesTest {
                 .contains("kubectl -n tether get pods -l app.kubernetes.io/instance=tether")
                 .contains("java -jar /opt/tether/tether-node.jar doctor")
                 .contains("java -jar /opt/tether/tether-controller.jar doctor")
-                .contains("AttachmentConflict|MigrationWindowExceeded|NvmePathLost|GpuBindFailed")
+                .contains("AttachmentConflict|MigrationWindowExceeded|NvmePathLost|VolumeNeedsPodRestart|GpuBindFailed")
                 .contains(":9810/metrics").contains(":9811/metrics")
                 .contains("StorageClasses: tether-ext4, tether-block, tether-kubevirt");
     }

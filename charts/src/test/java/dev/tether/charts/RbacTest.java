@@ -52,6 +52,8 @@ class RbacTest {
             "core events: create,patch");
     static final List<String> NODE = List.of(
             "core events: create,patch",
+            "core persistentvolumeclaims: get",
+            "core persistentvolumes: get",
             "core nodes: get,watch");
     static final List<String> LEADER_ELECTION = List.of(
             "coordination.k8s.io leases: get,watch,list,create,update,delete");

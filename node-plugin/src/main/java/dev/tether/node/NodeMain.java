@@ -16,6 +16,9 @@ import dev.tether.driver.sys.CommandRunner;
 import dev.tether.driver.sys.ProcessCommandRunner;
 import dev.tether.driver.sys.Sysfs;
 import dev.tether.node.doctor.NodeDoctorCommand;
+import dev.tether.node.events.KubeVolumeEvents;
+import dev.tether.node.events.LogVolumeEvents;
+import dev.tether.node.events.VolumeEvents;
 import dev.tether.node.mount.Mounter;
 import dev.tether.node.mount.SystemMounter;
 import dev.tether.node.nvme.NvmeConnector;
@@ -41,6 +44,7 @@ import dev.tether.node.identity.HostIdentity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.Arrays;
@@ -126,7 +130,8 @@ public final class NodeMain implements Callable<Integer> {
 
     @Option(names = "--kubeconfig", paramLabel = "PATH", defaultValue = "${env:TETHER_KUBECONFIG:-in-cluster}",
             description = "Kubeconfig file; 'in-cluster' for the pod's service account; 'none' for no API (GPU modes "
-                    + "from --gpu-default-mode only, events to the log) (env TETHER_KUBECONFIG; default ${DEFAULT-VALUE}).")
+                    + "from --gpu-default-mode only; NvmePathLost/NvmeReconnected and GPU events only in the log) "
+                    + "(env TETHER_KUBECONFIG; default ${DEFAULT-VALUE}).")
     String kubeconfig;
 
     @Mixin
@@ -153,21 +158,27 @@ public final class NodeMain implements Callable<Integer> {
         StagedVolumeStore store = StagedVolumeStore.open(stateDir);
         VolumeHealth health = new VolumeHealth();
         VolumeLocks locks = new VolumeLocks();
+        var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
+        VolumeEvents events = kube.<VolumeEvents>map(c -> new KubeVolumeEvents(c, nodeName, Clock.systemUTC()))
+                .orElseGet(LogVolumeEvents::new);
         StartupRecovery.run(store, mounter);
         NodeService.Volumes volumes = new NodeService.Volumes(new NodeRequests(new KubeletPaths(kubeletDir)), locks,
                 new VolumeStager(store, connector, mounter, sysfs, health), new VolumePublisher(store, mounter),
                 new VolumeInspector(store, nvme, connector, mounter, health, Ticker.SYSTEM, nvmeSettleTimeout));
         ReconnectSupervisor supervisor = new ReconnectSupervisor(store, nvme, connector, mounter, locks, health, metrics,
-                Ticker.SYSTEM, new Backoff(Duration.ofSeconds(2), reconnectBackoffMax, () -> ThreadLocalRandom.current().nextDouble()));
+                Ticker.SYSTEM, new Backoff(Duration.ofSeconds(2), reconnectBackoffMax, () -> ThreadLocalRandom.current().nextDouble()),
+                events);
         ServerApp app = new ServerApp(common, metricsAddress, registry, readiness);
+        kube.ifPresent(app::closeOnStop);
+        if (events instanceof KubeVolumeEvents posting) {
+            app.closeOnStop(posting);
+        }
         app.closeOnStop(supervisor);
         app.start(List.of(
                 new IdentityService(BuildInfo.version(), List.of(), readiness),
                 new NodeService(nodeId, maxVolumesPerNode, volumes)));
         supervisor.start(reconnectCheckInterval);
         if (DevicePolicy.parse(gpu.gpuVendors, false).enabled()) {
-            var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
-            kube.ifPresent(app::closeOnStop);
             GpuRuntime.start(gpu, stateDir, nodeName, kube, registry).ifPresent(app::closeOnStop);
         }
         app.awaitStop();

@@ -7,6 +7,7 @@ import dev.tether.driver.model.NodeId;
 import dev.tether.driver.model.Nqn;
 import dev.tether.driver.sys.CommandResult;
 import dev.tether.driver.sys.Sysfs;
+import dev.tether.node.events.RecordingVolumeEvents;
 import dev.tether.node.identity.HostIdentity;
 import dev.tether.node.mount.FakeMountCommands;
 import dev.tether.node.mount.SystemMounter;
@@ -61,6 +62,7 @@ public final class NodeHarness implements AutoCloseable {
     public final StagedVolumeStore store;
     public final VolumeHealth health = new VolumeHealth();
     public final VolumeLocks locks = new VolumeLocks();
+    public final RecordingVolumeEvents events = new RecordingVolumeEvents();
     public final NvmeConnector connector;
     public final ReconnectSupervisor supervisor;
     public final NodeGrpc.NodeBlockingStub node;
@@ -92,7 +94,7 @@ public final class NodeHarness implements AutoCloseable {
                 new VolumeStager(store, connector, mounter, sysfs, health), new VolumePublisher(store, mounter),
                 new VolumeInspector(store, nvme, connector, mounter, health, ticker, Duration.ofSeconds(10)));
         supervisor = new ReconnectSupervisor(store, nvme, connector, mounter, locks, health, metrics, ticker,
-                new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 0.5));
+                new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 0.5), events);
         NodeService service = new NodeService(new NodeId("worker-1", HOST.hostNqn()), 0, volumes);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()

@@ -1,6 +1,7 @@
 package dev.tether.node.recovery;
 
 import dev.tether.driver.model.VolumeId;
+import dev.tether.node.events.VolumeEvents;
 import dev.tether.node.mount.MountPoint;
 import dev.tether.node.mount.Mounter;
 import dev.tether.node.nvme.NvmeConnector;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * (ctrl_loss_tmo expired, or someone disconnected it) it reconnects with backoff and jitter, re-resolves the device
  * (it may come back under another name) and moves the staging mount to it, so new publishes work; pods still on the
  * deleted device are reported (the volume stays degraded, "restart the pods") until kubelet has unpublished them.
+ * Each episode is told once as events: NvmePathLost when the path goes down, NvmeReconnected when it is back and the
+ * staging mount is on the current device, VolumeNeedsPodRestart when pods are left on a dead device or file system.
  */
 public final class ReconnectSupervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconnectSupervisor.class);
@@ -55,10 +58,15 @@ public final class ReconnectSupervisor implements AutoCloseable {
     private final Map<VolumeId, String> controllers = new ConcurrentHashMap<>();
     /** Pod mounts left on a device that was deleted: those pods must be restarted. */
     private final Map<VolumeId, List<MountPoint>> stranded = new ConcurrentHashMap<>();
+    /** Volumes whose path loss was told (NvmePathLost) and whose return was not yet: one pair of events per episode. */
+    private final Map<VolumeId, Boolean> down = new ConcurrentHashMap<>();
+    /** Volumes whose pods were told to restart in this episode. */
+    private final Map<VolumeId, Boolean> restartAsked = new ConcurrentHashMap<>();
+    private final VolumeEvents events;
     private ScheduledExecutorService scheduler;
 
     public ReconnectSupervisor(StagedVolumeStore store, NvmeSysfs nvme, NvmeConnector connector, Mounter mounter,
-            VolumeLocks locks, VolumeHealth health, NvmeMetrics metrics, Ticker ticker, Backoff backoff) {
+            VolumeLocks locks, VolumeHealth health, NvmeMetrics metrics, Ticker ticker, Backoff backoff, VolumeEvents events) {
         this.store = store;
         this.nvme = nvme;
         this.connector = connector;
@@ -68,6 +76,7 @@ public final class ReconnectSupervisor implements AutoCloseable {
         this.metrics = metrics;
         this.ticker = ticker;
         this.backoff = backoff;
+        this.events = events;
     }
 
     /** First pass at once (re-adopt or reconnect after a restart), then every {@code interval}. */
@@ -94,6 +103,8 @@ public final class ReconnectSupervisor implements AutoCloseable {
         lost.keySet().retainAll(staged);
         controllers.keySet().retainAll(staged);
         stranded.keySet().retainAll(staged);
+        down.keySet().retainAll(staged);
+        restartAsked.keySet().retainAll(staged);
         for (StagedVolume v : store.all()) {
             try {
                 counts.merge(check(v), 1, Integer::sum);
@@ -112,9 +123,10 @@ public final class ReconnectSupervisor implements AutoCloseable {
         if (found.isEmpty()) {
             // The lost flag carries the news from here; the next controller is a new instance by definition.
             controllers.remove(id);
-            if (lost.put(id, true) == null) {
-                LOG.warn("NvmePathLost: the NVMe/TCP controller of {} ({}) is gone", id, v.target().subsystem());
-            }
+            lost.put(id, true);
+            pathLost(v, "the NVMe/TCP controller of " + v.target().subsystem() + " at " + where(v) + " is gone (ctrl_loss_tmo "
+                    + v.target().timeouts().ctrlLossTmo() + " s expired or it was disconnected); I/O fails until Tether "
+                    + "reconnects it");
             if (!retries.containsKey(id)) {
                 health.degraded(id.value(), "NVMe/TCP controller of " + v.target().subsystem() + " at " + where(v)
                         + " is gone (ctrl_loss_tmo " + v.target().timeouts().ctrlLossTmo()
@@ -134,12 +146,17 @@ public final class ReconnectSupervisor implements AutoCloseable {
             lost.put(id, true);
         }
         if (c.recovering()) {
+            pathLost(v, "the NVMe/TCP path to " + where(v) + " is down: controller " + c.name() + " is " + c.state()
+                    + "; the kernel retries every " + v.target().timeouts().reconnectDelay() + " s, I/O waits and fails after "
+                    + v.target().timeouts().fastIoFailTmo() + " s (fast_io_fail_tmo), the kernel gives up after "
+                    + v.target().timeouts().ctrlLossTmo() + " s (ctrl_loss_tmo) and Tether reconnects");
             health.degraded(id.value(), "NVMe/TCP path to " + where(v) + " is down: controller " + c.name() + " is " + c.state()
                     + ", the kernel retries every " + v.target().timeouts().reconnectDelay() + " s; I/O waits, and fails after "
                     + v.target().timeouts().fastIoFailTmo() + " s (fast_io_fail_tmo)");
             return c.state().equals("new") ? "other" : c.state();
         }
         if (!c.live()) {
+            pathLost(v, "the NVMe/TCP controller " + c.name() + " of " + v.target().subsystem() + " is " + c.state());
             health.degraded(id.value(), "NVMe/TCP controller " + c.name() + " of " + v.target().subsystem() + " is " + c.state());
             return "other";
         }
@@ -159,7 +176,7 @@ public final class ReconnectSupervisor implements AutoCloseable {
             controllers.put(id, connector.connect(v.target()).name());
             retries.remove(id);
             metrics.reconnected();
-            LOG.info("NvmeReconnected: {} reconnected to {}", id, where(v));
+            LOG.info("{} reconnected to {}", id, where(v));
             return true;
         } catch (RuntimeException e) {
             int failures = retry == null ? 1 : retry.failures() + 1;
@@ -181,6 +198,7 @@ public final class ReconnectSupervisor implements AutoCloseable {
                     + v.target().subsystem() + " has no block device yet");
             return;
         }
+        String before = v.device();
         if (lost.containsKey(id) || !device.get().equals(v.device())) {
             boolean repaired = locked(v, () -> {
                 repair(store.get(id).orElse(v), device.get());
@@ -192,22 +210,44 @@ public final class ReconnectSupervisor implements AutoCloseable {
                 return;
             }
         }
+        if (down.remove(id) != null) {
+            events.post(v, false, VolumeEvents.RECONNECTED, "the NVMe/TCP path to " + where(v) + " is back: /dev/" + device.get()
+                    + (before.isEmpty() || before.equals(device.get()) ? "" : " (it was /dev/" + before + "; the staging mount moved to it)"));
+        }
         List<MountPoint> orphans = strandedMounts(id);
         if (!orphans.isEmpty()) {
-            health.degraded(id.value(), "the NVMe/TCP path came back (as /dev/" + device.get() + ") after its controller was "
+            String message = "the NVMe/TCP path came back (as /dev/" + device.get() + ") after its controller was "
                     + "deleted; " + orphans.size() + " pod mount(s) still hold the old device and fail all I/O: restart the "
-                    + "pods using this volume (" + orphans.getFirst().target() + (orphans.size() > 1 ? ", ..." : "") + ")");
+                    + "pods using this volume (" + orphans.getFirst().target() + (orphans.size() > 1 ? ", ..." : "") + ")";
+            health.degraded(id.value(), message);
+            askForRestart(v, message);
             return;
         }
         Optional<MountPoint> staging = mounter.mountAt(v.stagedMount());
         if (staging.isEmpty()) {
             health.degraded(id.value(), "the staging mount " + v.stagedMount() + " is missing; NodeStageVolume again");
         } else if (!v.block() && !v.readOnly() && staging.get().fileSystemReadOnly()) {
-            health.degraded(id.value(), "the " + v.fsType() + " file system on /dev/" + device.get() + " went read-only after "
+            String message = "the " + v.fsType() + " file system on /dev/" + device.get() + " went read-only after "
                     + "I/O errors (the path was down longer than fast_io_fail_tmo " + v.target().timeouts().fastIoFailTmo()
-                    + " s): delete the pods using this volume so kubelet unstages it and stages it again");
+                    + " s): delete the pods using this volume so kubelet unstages it and stages it again";
+            health.degraded(id.value(), message);
+            askForRestart(v, message);
         } else {
             health.healthy(id.value());
+            restartAsked.remove(id);
+        }
+    }
+
+    /** The first sign of trouble in an episode is told as NvmePathLost; the rest is in the volume condition. */
+    private void pathLost(StagedVolume v, String message) {
+        if (down.put(v.volumeId(), true) == null) {
+            events.post(v, true, VolumeEvents.PATH_LOST, message);
+        }
+    }
+
+    private void askForRestart(StagedVolume v, String message) {
+        if (restartAsked.put(v.volumeId(), true) == null) {
+            events.post(v, true, VolumeEvents.NEEDS_POD_RESTART, message);
         }
     }
 
@@ -244,7 +284,7 @@ public final class ReconnectSupervisor implements AutoCloseable {
             mounter.mount(dev, staged, v.fsType(), options);
         }
         store.save(v.withDevice(device));
-        LOG.info("NvmeReconnected: the staging mount of {} is on /dev/{} now", v.volumeId(), device);
+        LOG.info("the staging mount of {} is on /dev/{} now", v.volumeId(), device);
     }
 
     /** Pod mounts of the old device that are still in the mount table. */

@@ -61,7 +61,8 @@ public final class NodeRequests {
                 throw new InvalidArgumentException("fs_type '" + fsType + "' is not supported (ext4, xfs)");
             }
         }
-        return new StagedVolume(id, target, staging, cap.block(), fsType, cap.mountFlags(), cap.readOnly(), "");
+        return new StagedVolume(id, target, staging, cap.block(), fsType, cap.mountFlags(), cap.readOnly(), "",
+                ClaimRef.from(r.getVolumeContextMap()));
     }
 
     private static Map<String, String> merged(Csi.NodeStageVolumeRequest r) {

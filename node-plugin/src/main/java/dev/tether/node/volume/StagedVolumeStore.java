@@ -1,6 +1,7 @@
 package dev.tether.node.volume;
 
 import dev.tether.driver.model.Nqn;
+import dev.tether.driver.model.VolumeContextKeys;
 import dev.tether.driver.model.VolumeId;
 import dev.tether.node.nvme.NvmeTarget;
 import dev.tether.node.nvme.NvmeTimeouts;
@@ -88,6 +89,11 @@ public final class StagedVolumeStore {
         p.setProperty("mountFlags", String.join("\n", v.mountFlags()));
         p.setProperty("readOnly", String.valueOf(v.readOnly()));
         p.setProperty("device", v.device());
+        v.claim().ifPresent(c -> {
+            p.setProperty(VolumeContextKeys.PVC_NAMESPACE, c.namespace());
+            p.setProperty(VolumeContextKeys.PVC_NAME, c.name());
+            c.pvName().ifPresent(pv -> p.setProperty(VolumeContextKeys.PV_NAME, pv));
+        });
         Path file = fileOf(v.volumeId());
         Path tmp = dir.resolve(v.volumeId().value() + ".properties.tmp");
         try {
@@ -144,7 +150,19 @@ public final class StagedVolumeStore {
         List<String> mountFlags = flags.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(flags.split("\n")));
         return new StagedVolume(new VolumeId(req(p, "volumeId")), target, Path.of(req(p, "stagingPath")),
                 "block".equals(req(p, "mode")), p.getProperty("fsType", ""), mountFlags,
-                Boolean.parseBoolean(p.getProperty("readOnly", "false")), p.getProperty("device", ""));
+                Boolean.parseBoolean(p.getProperty("readOnly", "false")), p.getProperty("device", ""), claimOf(p));
+    }
+
+    /** Records written before claims were kept have none: their events are only logged. */
+    private static Optional<ClaimRef> claimOf(Properties p) {
+        Map<String, String> context = new java.util.HashMap<>();
+        for (String key : List.of(VolumeContextKeys.PVC_NAMESPACE, VolumeContextKeys.PVC_NAME, VolumeContextKeys.PV_NAME)) {
+            String value = p.getProperty(key);
+            if (value != null) {
+                context.put(key, value);
+            }
+        }
+        return ClaimRef.from(context);
     }
 
     private static String req(Properties p, String key) {

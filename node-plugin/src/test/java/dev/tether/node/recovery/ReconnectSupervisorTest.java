@@ -59,17 +59,40 @@ class ReconnectSupervisorTest {
         h.supervisor.runOnce();
         assertThat(gauge("live")).isEqualTo(1);
 
+        assertThat(h.events.all()).as("a healthy path is not news").isEmpty();
+
         h.kernel.setState(ctrl, "connecting");
         h.supervisor.runOnce();
+        h.kernel.setState(ctrl, "resetting");
+        h.supervisor.runOnce();
         assertThat(condition("pvc-1", staging).getAbnormal()).isTrue();
-        assertThat(gauge("connecting")).isEqualTo(1);
+        assertThat(gauge("resetting")).isEqualTo(1);
         assertThat(gauge("live")).isEqualTo(0);
+        assertThat(h.events.all()).as("one NvmePathLost for the episode, however many passes see it").singleElement()
+                .satisfies(e -> {
+                    assertThat(e.warning()).isTrue();
+                    assertThat(e.reason()).isEqualTo("NvmePathLost");
+                    assertThat(e.message()).contains(ctrl + " is connecting").contains("retries every 2 s")
+                            .contains("fails after 5 s (fast_io_fail_tmo)").contains(NodeHarness.ADDR + ":" + NodeHarness.PORT);
+                });
 
         h.kernel.setState(ctrl, "live");
+        h.supervisor.runOnce();
         h.supervisor.runOnce();
         assertThat(condition("pvc-1", staging).getAbnormal()).isFalse();
         assertThat(nvmeConnects()).as("the kernel reconnected; Tether did not").isEqualTo(1);
         assertThat(reconnects()).isZero();
+        assertThat(h.events.reasons()).containsExactly("NvmePathLost", "NvmeReconnected");
+        assertThat(h.events.all().get(1).warning()).isFalse();
+        assertThat(h.events.all().get(1).message()).isEqualTo("the NVMe/TCP path to " + NodeHarness.ADDR + ":" + NodeHarness.PORT
+                + " is back: /dev/" + h.deviceOf(NQN));
+
+        h.kernel.setState(ctrl, "connecting");
+        h.supervisor.runOnce();
+        h.kernel.setState(ctrl, "live");
+        h.supervisor.runOnce();
+        assertThat(h.events.reasons()).as("a second episode is told again")
+                .containsExactly("NvmePathLost", "NvmeReconnected", "NvmePathLost", "NvmeReconnected");
     }
 
     @Test
@@ -89,6 +112,10 @@ class ReconnectSupervisorTest {
         assertThat(reconnects()).isEqualTo(1);
         assertThat(h.kernel.ran).as("the data was kept: no mkfs on the returning device")
                 .filteredOn(a -> a.getFirst().startsWith("mkfs")).hasSize(1);
+        assertThat(h.events.reasons()).containsExactly("NvmePathLost", "NvmeReconnected");
+        assertThat(h.events.all().get(0).message()).contains("is gone").contains("ctrl_loss_tmo 600 s expired");
+        assertThat(h.events.all().get(1).message()).endsWith("is back: /dev/" + after + " (it was /dev/" + before
+                + "; the staging mount moved to it)");
     }
 
     @Test
@@ -110,6 +137,11 @@ class ReconnectSupervisorTest {
         Csi.VolumeCondition c = condition("pvc-1", publish.getTargetPath());
         assertThat(c.getAbnormal()).isTrue();
         assertThat(c.getMessage()).contains("restart the pods").contains(publish.getTargetPath());
+        assertThat(h.events.reasons()).containsExactly("NvmePathLost", "NvmeReconnected", "VolumeNeedsPodRestart");
+        assertThat(h.events.all().get(2)).satisfies(e -> {
+            assertThat(e.warning()).isTrue();
+            assertThat(e.message()).isEqualTo(c.getMessage());
+        });
 
         Csi.NodePublishVolumeRequest second = h.publishRequest("pvc-1", "pod-b", BLOCK, false);
         h.node.nodePublishVolume(second);
@@ -122,6 +154,8 @@ class ReconnectSupervisorTest {
         h.supervisor.runOnce();
         assertThat(condition("pvc-1", second.getTargetPath())).extracting(Csi.VolumeCondition::getAbnormal, Csi.VolumeCondition::getMessage)
                 .containsExactly(false, "NVMe/TCP path live");
+        assertThat(h.events.reasons()).as("asked once, however long the pods took")
+                .containsExactly("NvmePathLost", "NvmeReconnected", "VolumeNeedsPodRestart");
     }
 
     @Test
@@ -159,11 +193,14 @@ class ReconnectSupervisorTest {
         assertThat(nvmeConnects()).isEqualTo(3);
         assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getMessage()).contains("attempt 2 failed").contains("next in 4 s");
 
+        assertThat(h.events.reasons()).as("failed attempts are in the condition, not more events").containsExactly("NvmePathLost");
+
         h.kernel.export(NQN, NodeHarness.ADDR, NodeHarness.PORT, NodeHarness.SIZE);
         h.ticker.advance(Duration.ofSeconds(4));
         h.supervisor.runOnce();
         assertThat(condition("pvc-1", h.staging("pvc-1").toString()).getAbnormal()).isFalse();
         assertThat(reconnects()).isEqualTo(1);
+        assertThat(h.events.reasons()).containsExactly("NvmePathLost", "NvmeReconnected");
     }
 
     @Test
@@ -175,9 +212,15 @@ class ReconnectSupervisorTest {
         h.mounts.errorRemount(NQN);
         h.supervisor.runOnce();
 
+        h.supervisor.runOnce();
+
         Csi.VolumeCondition c = condition("pvc-1", h.staging("pvc-1").toString());
         assertThat(c.getAbnormal()).isTrue();
         assertThat(c.getMessage()).contains("went read-only").contains("fast_io_fail_tmo 5 s").contains("delete the pods");
+        assertThat(h.events.all()).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo("VolumeNeedsPodRestart");
+            assertThat(e.message()).isEqualTo(c.getMessage());
+        });
     }
 
     @Test
@@ -201,5 +244,20 @@ class ReconnectSupervisorTest {
         h.supervisor.runOnce();
         assertThat(h.kernel.controllersOf(NQN)).hasSize(1);
         assertThat(h.health.problem("pvc-1")).isEmpty();
+        assertThat(h.events.reasons()).containsExactly("NvmePathLost", "NvmeReconnected");
+    }
+
+    @Test
+    void theEventsKnowTheClaimTheVolumeContextNamed() {
+        h.node.nodeStageVolume(h.stageRequest("pvc-1", EXT4).toBuilder().putVolumeContext("pvcName", "data")
+                .putVolumeContext("pvcNamespace", "shop").putVolumeContext("pvName", "pvc-1").build());
+        assertThat(h.store.get(new VolumeId("pvc-1")).orElseThrow().claim()).hasValueSatisfying(c -> {
+            assertThat(c.toString()).isEqualTo("shop/data");
+            assertThat(c.pvName()).contains("pvc-1");
+        });
+        h.kernel.deleteController(h.kernel.controllersOf(NQN).getFirst());
+        h.supervisor.runOnce();
+        assertThat(h.events.reasons()).containsExactly("NvmePathLost", "NvmeReconnected");
+        assertThat(h.store.get(new VolumeId("pvc-1")).orElseThrow().claim()).as("kept across the repair").isPresent();
     }
 }

@@ -9,6 +9,7 @@ import dev.tether.node.nvme.NvmeTimeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class StagedVolumeStoreTest {
     static StagedVolume volume(String id, String nqn) {
         return new StagedVolume(new VolumeId(id), new NvmeTarget(new Nqn(nqn), "fd00::10", 4430, 1,
                 new NvmeTimeouts(-1, 3, 7, 9)), Path.of("/var/lib/kubelet/plugins/x/" + id + "/globalmount"), false, "xfs",
-                List.of("noatime", "nodiscard"), true, "nvme3n1");
+                List.of("noatime", "nodiscard"), true, "nvme3n1", Optional.of(new ClaimRef("shop", "data-" + id, Optional.of(id))));
     }
 
     @Test
@@ -38,6 +39,20 @@ class StagedVolumeStoreTest {
         try (var files = Files.list(state.resolve("staged"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("pvc-1.properties");
         }
+    }
+
+    @Test
+    void aRecordFromBeforeClaimsWereKeptLoadsWithoutOne() throws Exception {
+        StagedVolumeStore store = StagedVolumeStore.open(state);
+        StagedVolume v = volume("pvc-5", "nqn.2026-01.dev.tether:pvc-5");
+        store.save(v);
+        Path file = state.resolve("staged/pvc-5.properties");
+        Files.write(file, Files.readAllLines(file).stream().filter(l -> !l.startsWith("pvc") && !l.startsWith("pvName")).toList());
+
+        StagedVolume loaded = StagedVolumeStore.open(state).get(new VolumeId("pvc-5")).orElseThrow();
+
+        assertThat(loaded.claim()).isEmpty();
+        assertThat(loaded.sameStaging(v)).as("the claim plays no part in staging").isTrue();
     }
 
     @Test
