@@ -1,7 +1,7 @@
 #!/bin/bash
 # timeout: 1200
 # default: yes
-# description: the whole path with Tether's jars (controller nvmet local + node plugin + CsiCall): create, publish (grant), stage (connect, mkfs, mount) and publish an ext4 and a block volume, data with checksums; node plugin restarted mid-way disconnects nothing; target port away and back: I/O resumes, data verifies, condition abnormal then normal; unstage disconnects only Tether's subsystems (an unrelated NVMe/TCP connection stays up); unpublish revokes; delete
+# description: the whole path with Tether's jars (controller nvmet local + node plugin + CsiCall): create, publish (grant), stage (connect, mkfs, mount) and publish an ext4 and a block volume, data with checksums; node plugin restarted mid-way disconnects nothing; target ports of both volumes away and back: writes issued meanwhile wait and land, data verifies on both, conditions abnormal then normal; unstage disconnects only Tether's subsystems (an unrelated NVMe/TCP connection stays up); unpublish revokes; delete
 set -euo pipefail
 . "$LAB_LIB/guest.sh"
 BK_DIR=/tmp/$LAB_SCENARIO-backing
@@ -154,39 +154,63 @@ assert_eq 1 "$(findmnt -n -o TARGET --mountpoint "$fs_target" | wc -l)" "mounts 
 fs_check || fail "files on $FS do not verify after the restart"
 step "  $writes_ok writes, 0 failed; same target-side sockets; controllers stayed live; repeated stage/publish OK"
 
-step "fault: take $FS's target port away (unlink $FS_NQN from port $FS_PORT) for longer than reconnect_delay"
+step "fault: take both volumes' target ports away ($FS_PORT, $BLK_PORT) for longer than reconnect_delay"
 head -c 2M /dev/urandom >/tmp/during.bin
+head -c 2M /dev/urandom >/tmp/during-blk.bin
 t_cut=$(now_us)
 nvmet_port_unlink "$FS_NQN" "$FS_PORT"
-not_live() { [ "$(ctrl_state "$fs_ctrl")" != live ]; }
-wait_for 20 "$fs_ctrl to leave live" not_live
+nvmet_port_unlink "$BLK_NQN" "$BLK_PORT"
+not_live() { [ "$(ctrl_state "$1")" != live ]; }
+wait_for 20 "$fs_ctrl to leave live" not_live "$fs_ctrl"
+wait_for 20 "$blk_ctrl to leave live" not_live "$blk_ctrl"
 m_cut=$(since_us "$t_cut")
+# one write into each volume while its path is down: both must wait (fastIoFailTmo 120 s), not fail
 (
 	trap - ERR EXIT
 	timeout 200 dd if=/tmp/during.bin of="$fs_target/during.bin" bs=1M oflag=direct conv=fsync status=none
 	echo "$?" >/tmp/during.rc
 ) &
 LAB_BG_PIDS+=("$!")
+(
+	trap - ERR EXIT
+	timeout 200 dd if=/tmp/during-blk.bin of="$blk_target" bs=1M seek=24 oflag=direct conv=fsync status=none
+	echo "$?" >/tmp/during-blk.rc
+) &
+LAB_BG_PIDS+=("$!")
 wait_for 40 "NodeGetVolumeStats of $FS to report abnormal" e2e_condition_is "$FS" mount abnormal
+wait_for 40 "NodeGetVolumeStats of $BLK to report abnormal" e2e_condition_is "$BLK" block abnormal
 m_abnormal=$(since_us "$t_cut")
 cond=$(e2e_condition "$FS" mount)
-step "  $fs_ctrl is $(ctrl_state "$fs_ctrl") after $m_cut s; NodeGetVolumeStats after $m_abnormal s: $cond"
-assert_missing /tmp/during.rc "a write issued during the outage ended ($(cat /tmp/during.rc 2>/dev/null)) instead of waiting"
+step "  $fs_ctrl is $(ctrl_state "$fs_ctrl"), $blk_ctrl is $(ctrl_state "$blk_ctrl") after $m_cut s; NodeGetVolumeStats after $m_abnormal s: $cond"
+assert_missing /tmp/during.rc "a write to $FS issued during the outage ended ($(cat /tmp/during.rc 2>/dev/null)) instead of waiting"
+assert_missing /tmp/during-blk.rc "a write to $BLK issued during the outage ended ($(cat /tmp/during-blk.rc 2>/dev/null)) instead of waiting"
 sleep 2
 m_outage=$(since_us "$t_cut")
 t=$(now_us)
 nvmet_port_link "$FS_NQN" "$FS_PORT"
+nvmet_port_link "$BLK_NQN" "$BLK_PORT"
 wait_for_ctrl_state "$fs_ctrl" live 30
+wait_for_ctrl_state "$blk_ctrl" live 30
 m_back=$(since_us "$t")
 wait_for_file /tmp/during.rc 60
-assert_eq 0 "$(</tmp/during.rc)" "exit code of the write issued during the outage"
+wait_for_file /tmp/during-blk.rc 60
+assert_eq 0 "$(</tmp/during.rc)" "exit code of the write to $FS issued during the outage"
+assert_eq 0 "$(</tmp/during-blk.rc)" "exit code of the write to $BLK issued during the outage"
 wait_for 60 "NodeGetVolumeStats of $FS to report normal again" e2e_condition_is "$FS" mount normal
+wait_for 60 "NodeGetVolumeStats of $BLK to report normal again" e2e_condition_is "$BLK" block normal
 m_normal=$(since_us "$t")
 (cd "$fs_target" && sha256sum during.bin) >>/tmp/fs.sums
 fs_check || fail "files on $FS do not verify after the outage"
-assert_eq "$(sha256sum </tmp/during.bin | cut -d' ' -f1)" "$(sha256sum <"$fs_target/during.bin" | cut -d' ' -f1)" "the write issued during the outage"
-assert_eq "$fs_dev" "$(nvme_ns_dev "$FS_NQN")" "namespace device after the outage"
-step "  outage $m_outage s; live again $m_back s after the port returned, condition normal after $m_normal s; every file verifies"
+assert_eq "$(sha256sum </tmp/during.bin | cut -d' ' -f1)" "$(sha256sum <"$fs_target/during.bin" | cut -d' ' -f1)" "the write to $FS issued during the outage"
+assert_eq "$blk_want" "$(blk_sha)" "block data written before the outage"
+assert_eq "$(sha256sum </tmp/during-blk.bin | cut -d' ' -f1)" \
+	"$(timeout 60 dd if="$blk_target" bs=1M skip=24 count=2 iflag=direct status=none | sha256sum | cut -d' ' -f1)" \
+	"the write to $BLK issued during the outage"
+assert_eq "$(sha256sum </tmp/during-blk.bin | cut -d' ' -f1)" "$(sha_at "$BK_DIR/volumes/$BLK.img" 24 2)" \
+	"the block write of the outage in the backing file on the target"
+assert_eq "$fs_dev" "$(nvme_ns_dev "$FS_NQN")" "namespace device of $FS after the outage"
+assert_eq "$blk_dev" "$(nvme_ns_dev "$BLK_NQN")" "namespace device of $BLK after the outage"
+step "  outage $m_outage s; both live again $m_back s after the ports returned, both conditions normal after $m_normal s; every file and block verifies"
 
 step "NodeUnpublishVolume and NodeUnstageVolume both: Tether's subsystems disconnect, the unrelated one stays"
 e2e_node_unpublish "$FS" mount
