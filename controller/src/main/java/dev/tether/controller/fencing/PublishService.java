@@ -76,6 +76,13 @@ public final class PublishService implements PublishRpcs, PublishedNodes {
         return registry.get(volume).stream().map(a -> a.node().value()).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
+    @Override
+    public void exclusively(VolumeId volume, Runnable action) {
+        try (VolumeLocks.Held held = locks.acquire(volume)) {
+            action.run();
+        }
+    }
+
     // ------------------------------------------------------------------ publish
 
     @Override
@@ -103,6 +110,9 @@ public final class PublishService implements PublishRpcs, PublishedNodes {
         }
         try (VolumeLocks.Held held = locks.acquire(volume)) {
             requireServing(); // again under the lock: leadership may have moved while we checked the node
+            if (backend.get(volume).isEmpty()) { // and a DeleteVolume may have finished meanwhile
+                throw new NotFoundException("volume '" + volume + "' does not exist");
+            }
             return Csi.ControllerPublishVolumeResponse.newBuilder().putAllPublishContext(attach(volume, node, access)).build();
         }
     }

@@ -121,16 +121,18 @@ public final class VolumeService implements VolumeRpcs {
         }
         VolumeId id = new VolumeId(raw);
         try (InFlight.Held held = inFlight.acquire(raw)) {
-            Set<String> nodes = published.publishedNodeIds(id);
-            if (!nodes.isEmpty()) {
-                throw new FailedPreconditionException("volume '" + id + "' is still published to " + new TreeSet<>(nodes)
-                        + "; ControllerUnpublishVolume it first");
-            }
-            boolean existed = backend.get(id).isPresent();
-            backend.delete(id);
-            if (existed) {
-                deleted.increment();
-            }
+            published.exclusively(id, () -> {
+                Set<String> nodes = published.publishedNodeIds(id);
+                if (!nodes.isEmpty()) {
+                    throw new FailedPreconditionException("volume '" + id + "' is still published to " + new TreeSet<>(nodes)
+                            + "; ControllerUnpublishVolume it first");
+                }
+                boolean existed = backend.get(id).isPresent();
+                backend.delete(id);
+                if (existed) {
+                    deleted.increment();
+                }
+            });
             return Csi.DeleteVolumeResponse.getDefaultInstance();
         }
     }

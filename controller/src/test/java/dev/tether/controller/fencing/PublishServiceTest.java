@@ -157,6 +157,22 @@ class PublishServiceTest {
     }
 
     @Test
+    void deleteVolumeAndPublishOfTheSameVolumeExcludeEachOther() throws Exception {
+        rig();
+        String v = rig.createVolume("pvc-1", RWO);
+        Csi.DeleteVolumeRequest delete = Csi.DeleteVolumeRequest.newBuilder().setVolumeId(v).build();
+        try (VolumeLocks.Held publishing = rig.locks.acquire(new VolumeId(v))) {
+            fails(Status.Code.ABORTED, () -> rig.controller().deleteVolume(delete));
+        }
+        assertThat(rig.backend.get(new VolumeId(v))).as("a publish in progress keeps the volume").isPresent();
+
+        rig.controller().deleteVolume(delete);
+        fails(Status.Code.NOT_FOUND, () -> rig.publish(v, A, RWO));
+        assertThat(granted(v)).isEmpty();
+        assertThat(rig.publish.publishedNodeIds(new VolumeId(v))).isEmpty();
+    }
+
+    @Test
     void unpublishIsIdempotentAndAnEmptyNodeIdUnpublishesEverywhere() throws Exception {
         rig();
         String v = rig.createVolume("pvc-1", MIGRATABLE);
