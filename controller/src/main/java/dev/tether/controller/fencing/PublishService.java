@@ -152,6 +152,14 @@ public final class PublishService implements PublishRpcs, PublishedNodes {
             registry.release(node.value(), volume);
             throw asUnavailable("record the attachment of volume '" + volume + "' to node '" + node.nodeName() + "'", e);
         }
+        if (gate.notServing().isPresent()) {
+            // The lease was lost while the record was written (API retries can take seconds): the new leader may have
+            // rebuilt without it, so granting now could give the target a second writer. The record stays (it only
+            // fences more: the next leader re-grants on the attacher's retry or clears it), and no grant is made.
+            registry.release(node.value(), volume);
+            throw new UnavailableException("this controller lost the leader-election lease while recording the attachment of "
+                    + "volume '" + volume + "' to node '" + node.nodeName() + "'; not granting it at the target; retry");
+        }
         try {
             backend.grantHost(volume, node.hostNqn());
         } catch (RuntimeException e) {

@@ -11,9 +11,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FlakyStore implements AttachmentStore {
     final Map<VolumeId, List<Attachment>> saved = new ConcurrentHashMap<>();
     final AtomicInteger failNext = new AtomicInteger();
+    /** Runs after each successful save, e.g. to lose the lease while the write was in flight. */
+    volatile Runnable afterSave = () -> { };
 
     @Override
     public void save(VolumeId volume, List<Attachment> attachments) {
+        saveNow(volume, attachments);
+        afterSave.run();
+    }
+
+    private void saveNow(VolumeId volume, List<Attachment> attachments) {
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new UnavailableException("injected: the API server is unreachable");
         }

@@ -300,6 +300,19 @@ class PublishServiceTest {
     }
 
     @Test
+    void aLeaseLostWhileTheRecordWasWrittenGrantsNothing() throws Exception {
+        rig();
+        String v = rig.createVolume("pvc-1", RWO);
+        store.afterSave = () -> rig.serving.notServing("standby: lease lost");
+
+        StatusRuntimeException e = fails(Status.Code.UNAVAILABLE, () -> rig.publish(v, A, RWO));
+
+        assertThat(e.getStatus().getDescription()).contains("lost the leader-election lease").contains("not granting");
+        assertThat(granted(v)).as("no second writer can appear at the target").isEmpty();
+        assertThat(store.saved).as("the record stays: it only fences more").containsKey(new VolumeId(v));
+    }
+
+    @Test
     void aReplicaThatIsNotServingAnswersUnavailable() throws Exception {
         rig();
         String v = rig.createVolume("pvc-1", RWO);
