@@ -34,12 +34,12 @@ import java.util.concurrent.TimeUnit;
 import dev.tether.controller.volumes.VolumeService;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
+import dev.tether.driver.cli.KubeconfigFlag;
 import dev.tether.driver.cli.CommonOptions;
 import dev.tether.driver.cli.ListenAddress;
 import dev.tether.driver.health.Readiness;
 import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
-import dev.tether.driver.kube.KubernetesClients;
 import dev.tether.driver.logging.LogSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -96,7 +96,7 @@ public final class ControllerMain implements Callable<Integer> {
         }
         readiness.add("backend", backend::healthProblem);
         FencingSettings settings = fencingOptions.settings();
-        var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
+        var kube = KubeconfigFlag.client(spec.commandLine(), kubeconfig);
         boolean elect = fencingOptions.leaderElection(kube.isPresent());
         if (kube.isPresent() && fencingOptions.stateFilePath().isPresent()) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

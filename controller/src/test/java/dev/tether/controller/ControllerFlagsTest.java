@@ -41,4 +41,15 @@ class ControllerFlagsTest {
         assertThat(cli.execute("--kubeconfig", "none", "--backend", "ceph")).isEqualTo(CommandLines.USAGE_ERROR);
         assertThat(err.toString()).contains("--backend").contains("ceph");
     }
+
+    @Test
+    void anUnreadableKubeconfigIsAUsageErrorNamingTheFlag() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = CommandLines.create(new ControllerMain());
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("--kubeconfig", "/nonexistent/kubeconfig", "--backend", "fake", "--metrics-address", ""))
+                .isEqualTo(CommandLines.USAGE_ERROR);
+        assertThat(err.toString()).contains("--kubeconfig").contains("/nonexistent/kubeconfig");
+    }
 }

@@ -3,12 +3,12 @@ package dev.tether.node;
 import csi.v1.Csi.PluginCapability.Service.Type;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
+import dev.tether.driver.cli.KubeconfigFlag;
 import dev.tether.driver.cli.CommonOptions;
 import dev.tether.driver.cli.ListenAddress;
 import dev.tether.driver.health.Readiness;
 import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
-import dev.tether.driver.kube.KubernetesClients;
 import dev.tether.driver.logging.LogSetup;
 import dev.tether.driver.model.NodeId;
 import dev.tether.driver.cli.DurationConverter;
@@ -52,13 +52,18 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Wires the node plugin process together; no logic of its own. */
 @Command(name = "tether-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
         sortOptions = false, usageHelpAutoWidth = true, subcommands = {NodeDoctorCommand.class, GpuCommand.class},
         description = "Tether CSI node plugin: NVMe/TCP stage/publish with automatic recovery, and VFIO GPU binding.")
 public final class NodeMain implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     CommonOptions common;
@@ -141,9 +146,10 @@ public final class NodeMain implements Callable<Integer> {
     public Integer call() throws Exception {
         LogSetup.configure(common.logFormat, common.logLevel);
         if (maxVolumesPerNode < 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--max-volumes-per-node': " + maxVolumesPerNode + " is negative");
         }
+        var kube = KubeconfigFlag.client(spec.commandLine(), kubeconfig);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Readiness readiness = new Readiness();
         HostIdentity identity = HostIdentity.loadOrCreate(hostNqnFile, hostIdFile);
@@ -158,7 +164,6 @@ public final class NodeMain implements Callable<Integer> {
         StagedVolumeStore store = StagedVolumeStore.open(stateDir);
         VolumeHealth health = new VolumeHealth();
         VolumeLocks locks = new VolumeLocks();
-        var kube = KubernetesClients.fromFlag("in-cluster".equals(kubeconfig) ? "" : kubeconfig);
         VolumeEvents events = kube.<VolumeEvents>map(c -> new KubeVolumeEvents(c, nodeName, Clock.systemUTC()))
                 .orElseGet(LogVolumeEvents::new);
         StartupRecovery.run(store, mounter);
