@@ -1,6 +1,7 @@
 package dev.tether.driver.kube;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -11,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Makes the Kubernetes client from the {@code --kubeconfig} flag: {@code none} runs standalone (no API at all),
- * empty means in-cluster or the usual kubeconfig discovery, anything else is a kubeconfig file.
+ * empty means in-cluster or the usual kubeconfig discovery, anything else is a kubeconfig file. Either way the
+ * client gets Tether's {@link ApiCallBudget} instead of fabric8's retry and timeout defaults.
  */
 public final class KubernetesClients {
     public static final String NONE = "none";
@@ -23,12 +25,17 @@ public final class KubernetesClients {
         if (NONE.equals(kubeconfig)) {
             return Optional.empty();
         }
+        return Optional.of(new KubernetesClientBuilder().withConfig(config(kubeconfig)).build());
+    }
+
+    /** The configuration {@link #fromFlag} builds its client from ({@code kubeconfig} not {@code none}). */
+    public static Config config(String kubeconfig) {
         if (kubeconfig == null || kubeconfig.isBlank()) {
-            return Optional.of(new KubernetesClientBuilder().build());
+            // what KubernetesClientBuilder uses when given no config: in-cluster, else ~/.kube/config discovery
+            return ApiCallBudget.applyTo(new ConfigBuilder().build());
         }
         try {
-            Config config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)));
-            return Optional.of(new KubernetesClientBuilder().withConfig(config).build());
+            return ApiCallBudget.applyTo(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
         }

@@ -36,6 +36,7 @@ public final class FaultInjector extends Dispatcher {
     private volatile Rates rates = Rates.NONE;
     private volatile long outageUntil;
     private volatile java.util.function.Predicate<RecordedRequest> refused = r -> false;
+    private volatile Duration refusalDelay = Duration.ZERO;
     private final java.util.List<Map.Entry<java.util.function.Predicate<RecordedRequest>, java.util.concurrent.CountDownLatch>> awaited =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -65,6 +66,15 @@ public final class FaultInjector extends Dispatcher {
 
     /** Answers 503 to every faultable request matching {@code which} until called again with another predicate. */
     public void refuse(java.util.function.Predicate<RecordedRequest> which) {
+        stall(which, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #refuse}, but each 503 leaves only after {@code delay}: with a delay past the client's request
+     * timeout, an API server that accepted the request and hangs.
+     */
+    public void stall(java.util.function.Predicate<RecordedRequest> which, Duration delay) {
+        refusalDelay = delay;
         refused = which;
     }
 
@@ -94,12 +104,16 @@ public final class FaultInjector extends Dispatcher {
             }
         });
         boolean watch = request.getPath() != null && request.getPath().contains("watch=true");
-        Fault fault = System.nanoTime() < outageUntil || refused.test(request) ? Fault.OUTAGE
+        boolean refuse = refused.test(request);
+        Fault fault = System.nanoTime() < outageUntil || refuse ? Fault.OUTAGE
                 : watch ? Fault.NONE : draw(isWrite(request));
         counts.get(fault).incrementAndGet();
         return switch (fault) {
             case NONE -> inner.dispatch(request);
-            case OUTAGE -> status(503, "ServiceUnavailable", "injected outage");
+            case OUTAGE -> refuse && !refusalDelay.isZero()
+                    // sent from a timer, like SLOW: the event loop stays free for other requests
+                    ? status(503, "ServiceUnavailable", "injected outage").setBodyDelay(refusalDelay)
+                    : status(503, "ServiceUnavailable", "injected outage");
             case ERROR_500 -> status(500, "InternalError", "injected error before the change");
             case CONFLICT_409 -> status(409, "Conflict", "injected conflict: the object has been modified; "
                     + "please apply your changes to the latest version and try again");

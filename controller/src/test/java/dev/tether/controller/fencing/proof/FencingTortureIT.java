@@ -32,7 +32,7 @@ class FencingTortureIT {
     void clusterWithAFaultyApiKeepsOneWriterAcrossCrashes() throws Exception {
         System.out.println("FencingTortureIT cluster seed " + SEED + " (rerun with -Dtether.torture.seed=" + SEED + ")");
         // Per API request: 3% 500 before the change, 3% 500 after it, 5% 409 on writes, 0.05% answered after 11 s
-        // (past the client's 10 s timeout, change applied); plus an outage in some rounds.
+        // (past the client's 2 s request timeout, change applied); plus an outage in some rounds.
         Rates rates = new Rates(0.03, 0.03, 0.05, 0.0005, Duration.ofSeconds(11));
         Torture.Plan plan = new Torture.Plan(SEED, 8, 3, 8, ROUNDS, OPS, rates, true);
         try (MockCluster cluster = MockCluster.start(SEED);

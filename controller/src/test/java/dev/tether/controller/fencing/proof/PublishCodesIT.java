@@ -6,6 +6,7 @@ import csi.v1.ControllerGrpc;
 import csi.v1.Csi;
 import csi.v1.Csi.VolumeCapability.AccessMode.Mode;
 import dev.tether.driver.conformance.RpcProbe;
+import dev.tether.driver.kube.ApiCallBudget;
 import dev.tether.driver.testing.CsiClient;
 import io.grpc.Status;
 import java.nio.file.Files;
@@ -158,12 +159,82 @@ class PublishCodesIT {
         try {
             Status answer = RpcProbe.statusOf(() -> controller().controllerPublishVolume(publish("v5", "node-e")));
             assertThat(answer.getCode()).as(answer.toString()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(answer.getDescription()).contains("node-e", "HTTP 503", "injected outage");
         } finally {
             cluster.faults().endOutage();
         }
         assertThat(publishedNodes("v5")).isEmpty();
         assertThat(cluster.client().persistentVolumes().withName(MockCluster.pvName("v5")).get().getMetadata()
                 .getAnnotations()).doesNotContainKey("tether.csi.dev/attachments");
+        assertThat(attach(publish("v5", "node-e")).getCode()).as("once the API is back").isEqualTo(Status.Code.OK);
+        assertThat(publishedNodes("v5")).containsExactly(id("node-e"));
+    }
+
+    /**
+     * The write under the volume's lock fails: the controller answers UNAVAILABLE naming the API error after the
+     * client's one retry (fabric8's default would send the PATCH 11 times over ~19 s while the lock is held), records
+     * nothing, and the next publish succeeds once the API takes writes again.
+     */
+    @Test
+    void aRefusedPvWriteIsUnavailableAfterOneRetryAndTheNextPublishSucceeds() {
+        java.util.concurrent.atomic.AtomicInteger patches = new java.util.concurrent.atomic.AtomicInteger();
+        cluster.faults().refuse(pvPatch("v11", patches));
+        Status answer;
+        try {
+            answer = attach(publish("v11", "node-i"));
+        } finally {
+            cluster.faults().refuse(r -> false);
+        }
+        assertThat(answer.getCode()).as(answer.toString()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(answer.getDescription()).contains("v11", "node-i", "PersistentVolume", "HTTP 503", "injected outage");
+        assertThat(patches).hasValue(1 + ApiCallBudget.RETRIES);
+        assertThat(publishedNodes("v11")).isEmpty();
+        assertNotRecorded("v11");
+        assertThat(attach(publish("v11", "node-i")).getCode()).as("once the API takes writes again").isEqualTo(Status.Code.OK);
+        assertThat(publishedNodes("v11")).containsExactly(id("node-i"));
+    }
+
+    /**
+     * The API accepts the write and never answers: each try ends at the client's request timeout and the publish
+     * answers UNAVAILABLE (csi-attacher would otherwise see its own deadline expire, then ABORTED from the held lock).
+     */
+    @Test
+    void aPvWriteThatNeverAnswersIsUnavailableNotADeadlineAndTheNextPublishSucceeds() {
+        java.util.concurrent.atomic.AtomicInteger patches = new java.util.concurrent.atomic.AtomicInteger();
+        cluster.faults().stall(pvPatch("v12", patches), Duration.ofMinutes(5));
+        Status answer;
+        try {
+            answer = attach(publish("v12", "node-d"));
+        } finally {
+            cluster.faults().refuse(r -> false);
+        }
+        assertThat(answer.getCode()).as(answer.toString()).isEqualTo(Status.Code.UNAVAILABLE);
+        // fabric8's message names the operation and object, not the timeout under it (see docs/troubleshoot.md)
+        assertThat(answer.getDescription()).contains("v12", "node-d", "PersistentVolume pv-v12", "[patch]");
+        assertThat(patches).hasValue(1 + ApiCallBudget.RETRIES);
+        assertThat(publishedNodes("v12")).isEmpty();
+        assertNotRecorded("v12");
+        assertThat(attach(publish("v12", "node-d")).getCode()).as("once the API answers again").isEqualTo(Status.Code.OK);
+        assertThat(publishedNodes("v12")).containsExactly(id("node-d"));
+    }
+
+    /** Matches the PATCHes of one volume's PV, counting them. */
+    private static java.util.function.Predicate<io.fabric8.mockwebserver.http.RecordedRequest> pvPatch(String volume,
+            java.util.concurrent.atomic.AtomicInteger count) {
+        return r -> {
+            boolean match = "PATCH".equalsIgnoreCase(r.getMethod())
+                    && r.getPath().contains("/persistentvolumes/" + MockCluster.pvName(volume));
+            if (match) {
+                count.incrementAndGet();
+            }
+            return match;
+        };
+    }
+
+    private void assertNotRecorded(String volume) {
+        Map<String, String> annotations = cluster.client().persistentVolumes().withName(MockCluster.pvName(volume)).get()
+                .getMetadata().getAnnotations();
+        assertThat(annotations == null ? Map.<String, String>of() : annotations).doesNotContainKey("tether.csi.dev/attachments");
     }
 
     @Test
@@ -179,12 +250,13 @@ class PublishCodesIT {
     void anotherOperationOnTheVolumeInFlightIsAborted() throws Exception {
         cluster.createAttachment("v9", "node-g");
         cluster.createAttachment("v9", "node-h");
-        // Hold the first publish inside its persistence step: its PV write is refused (503) and the API client keeps
-        // retrying, under the volume's lock, while the second publish arrives.
+        // Hold the first publish inside its persistence step: its PV write gets no answer, so it waits out the API
+        // client's request timeout and its retry (ApiCallBudget: ~4 s) under the volume's lock, while the second
+        // publish arrives.
         java.util.function.Predicate<io.fabric8.mockwebserver.http.RecordedRequest> pvWrite = r ->
                 "PATCH".equalsIgnoreCase(r.getMethod()) && r.getPath().contains("/persistentvolumes/" + MockCluster.pvName("v9"));
         CountDownLatch writing = cluster.faults().awaitRequest(pvWrite);
-        cluster.faults().refuse(pvWrite);
+        cluster.faults().stall(pvWrite, Duration.ofMinutes(5));
         CompletableFuture<Status> first = CompletableFuture.supplyAsync(
                 () -> RpcProbe.statusOf(() -> controller().controllerPublishVolume(publish("v9", "node-g"))));
         Status second;
