@@ -136,7 +136,16 @@ public final class PvAnnotationStore implements AttachmentStore {
         }
     }
 
+    /** The API's answer, or for a call that got none (timeout, refused) the cause fabric8 wraps without naming. */
     static String reason(KubernetesClientException e) {
-        return e.getCode() > 0 ? "HTTP " + e.getCode() + " " + e.getMessage() : e.getMessage();
+        if (e.getCode() > 0) {
+            return "HTTP " + e.getCode() + " " + e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.getMessage()
+                : e.getMessage() + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 }

@@ -210,7 +210,7 @@ class PublishCodesIT {
         }
         assertThat(answer.getCode()).as(answer.toString()).isEqualTo(Status.Code.UNAVAILABLE);
         // fabric8's message names the operation and object, not the timeout under it (see docs/troubleshoot.md)
-        assertThat(answer.getDescription()).contains("v12", "node-d", "PersistentVolume pv-v12", "[patch]");
+        assertThat(answer.getDescription()).contains("v12", "node-d", "PersistentVolume pv-v12", "[patch]", "HttpTimeoutException");
         assertThat(patches).hasValue(1 + ApiCallBudget.RETRIES);
         assertThat(publishedNodes("v12")).isEmpty();
         assertNotRecorded("v12");
