@@ -161,12 +161,15 @@ public final class ClusterFencing implements AutoCloseable {
         }
     }
 
-    /** A pass soon (debounced: a burst of events costs one pass). */
+    /**
+     * A pass soon (debounced: a burst of events costs one pass). It runs in whichever term is current by then: a
+     * request left from before a step-down has swallowed the new term's own takeover request, so it must not be
+     * dropped as stale (serving still keeps it from running on a standby or during a rebuild).
+     */
     public void requestPass(String why) {
         if (passQueued.compareAndSet(false, true)) {
             LOG.debug("reconciler pass requested: {}", why);
-            long mine = epoch.get();
-            scheduler.schedule(() -> pass(mine), DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> pass(epoch.get()), DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
