@@ -2,6 +2,7 @@ package dev.tether.controller.fencing.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.driver.model.VolumeId;
 import dev.tether.driver.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class TakeoverPassTest {
             rig.fencing.stepDown();
             rig.fencing.startAlone(); // the lease comes back within the second
             Eventually.await("serving again", Duration.ofSeconds(60), () -> rig.serving.notServing().isEmpty());
-            assertThat(rig.registry.get(new dev.tether.driver.model.VolumeId("pvc-stale"))).as("rebuilt from the PV").hasSize(1);
+            assertThat(rig.registry.get(new VolumeId("pvc-stale"))).as("rebuilt from the PV").hasSize(1);
             rig.fencing.settle();
 
             assertThat(rig.passes()).as("the takeover pass ran").isEqualTo(2);

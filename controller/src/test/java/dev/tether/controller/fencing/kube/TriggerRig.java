@@ -25,11 +25,12 @@ import dev.tether.driver.model.VolumeId;
 import dev.tether.driver.testing.CsiClient;
 import dev.tether.driver.testing.Eventually;
 import dev.tether.driver.testing.ManualClock;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachmentBuilder;
@@ -117,7 +118,7 @@ final class TriggerRig implements AutoCloseable {
         Eventually.await("serving and the takeover pass", Duration.ofSeconds(60), () -> serving.notServing().isEmpty() && passes() == 1);
     }
 
-    static io.fabric8.kubernetes.api.model.NodeCondition ready(boolean ready) {
+    static NodeCondition ready(boolean ready) {
         return new NodeConditionBuilder().withType("Ready").withStatus(ready ? "True" : "Unknown")
                 .withReason(ready ? "KubeletReady" : "NodeStatusUnknown")
                 .withLastTransitionTime("2026-01-01T00:00:00Z").build();
@@ -187,7 +188,7 @@ final class TriggerRig implements AutoCloseable {
 
     void taint(String node, String key, String effect) {
         client.nodes().withName(node).edit(n -> {
-            List<io.fabric8.kubernetes.api.model.Taint> taints = new ArrayList<>(n.getSpec() == null || n.getSpec().getTaints() == null
+            List<Taint> taints = new ArrayList<>(n.getSpec() == null || n.getSpec().getTaints() == null
                     ? List.of() : n.getSpec().getTaints());
             taints.add(new TaintBuilder().withKey(key).withValue("nodeshutdown").withEffect(effect).build());
             return new NodeBuilder(n).editOrNewSpec().withTaints(taints).endSpec().build();
@@ -198,10 +199,6 @@ final class TriggerRig implements AutoCloseable {
     void touch(String node, int i) {
         client.nodes().withName(node).edit(n -> new NodeBuilder(n).editMetadata().addToLabels("touched", Integer.toString(i))
                 .endMetadata().build());
-    }
-
-    Node node(String name) {
-        return client.nodes().withName(name).get();
     }
 
     /** Reconciler passes so far, whatever their result. */
