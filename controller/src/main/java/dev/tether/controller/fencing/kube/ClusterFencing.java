@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterFencing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFencing.class);
     static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
+    /** A burst of pass requests within this long costs one pass. */
+    static final Duration DEBOUNCE = Duration.ofSeconds(1);
     private final KubernetesClient client;
     private final KubeRebuild rebuild;
     private final Reconciler reconciler;
@@ -39,8 +44,8 @@ public final class ClusterFencing implements AutoCloseable {
     private final AttachmentRegistry registry;
     private final Serving serving;
     private final Duration reconcileInterval;
-    private final Duration notReadyThreshold;
-    private final Clock clock;
+    private final NodeTriggers nodeTriggers;
+    private final Duration notReadyTick;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fencing");
         t.setDaemon(true);
@@ -54,6 +59,14 @@ public final class ClusterFencing implements AutoCloseable {
 
     public ClusterFencing(KubernetesClient client, KubeRebuild rebuild, Reconciler reconciler, MigrationWatch migrations,
             AttachmentRegistry registry, Serving serving, Duration reconcileInterval, Duration notReadyThreshold, Clock clock) {
+        this(client, rebuild, reconciler, migrations, registry, serving, reconcileInterval, notReadyThreshold, clock,
+                notReadyTick(notReadyThreshold));
+    }
+
+    /** {@code notReadyTick}: how often NotReady nodes are checked against the threshold (tests make it short). */
+    ClusterFencing(KubernetesClient client, KubeRebuild rebuild, Reconciler reconciler, MigrationWatch migrations,
+            AttachmentRegistry registry, Serving serving, Duration reconcileInterval, Duration notReadyThreshold, Clock clock,
+            Duration notReadyTick) {
         this.client = client;
         this.rebuild = rebuild;
         this.reconciler = reconciler;
@@ -61,8 +74,15 @@ public final class ClusterFencing implements AutoCloseable {
         this.registry = registry;
         this.serving = serving;
         this.reconcileInterval = reconcileInterval;
-        this.notReadyThreshold = notReadyThreshold;
-        this.clock = clock;
+        this.nodeTriggers = new NodeTriggers(notReadyThreshold, clock);
+        this.notReadyTick = notReadyTick;
+    }
+
+    /** A tenth of the threshold, within 1 s to 30 s: a pass comes at most that late, and a check costs no API call. */
+    static Duration notReadyTick(Duration threshold) {
+        Duration tenth = threshold.dividedBy(10);
+        return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : tenth.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : tenth;
     }
 
     /** Without leader election: this replica takes over now (in the background; not ready until rebuilt). */
@@ -118,8 +138,9 @@ public final class ClusterFencing implements AutoCloseable {
                 TimeUnit.MILLISECONDS));
         long tick = migrations.tick().toMillis();
         periodic.add(scheduler.scheduleWithFixedDelay(migrations::check, tick, tick, TimeUnit.MILLISECONDS));
-        informers.add(client.nodes().inform(new Trigger<>(this::nodeChanged, n -> requestPass("node " + n.getMetadata().getName()
-                + " deleted")), reconcileInterval.toMillis()));
+        long notReadyMillis = notReadyTick.toMillis();
+        periodic.add(scheduler.scheduleWithFixedDelay(this::checkNotReady, notReadyMillis, notReadyMillis, TimeUnit.MILLISECONDS));
+        informers.add(client.nodes().inform(new Trigger<>(this::nodeChanged, this::nodeDeleted), reconcileInterval.toMillis()));
         informers.add(client.storage().v1().volumeAttachments().inform(new Trigger<VolumeAttachment>(va -> { },
                 va -> requestPass("VolumeAttachment " + va.getMetadata().getName() + " deleted")), 0));
         requestPass("takeover");
@@ -130,6 +151,7 @@ public final class ClusterFencing implements AutoCloseable {
         periodic.clear();
         informers.forEach(SharedIndexInformer::close);
         informers.clear();
+        nodeTriggers.clear();
     }
 
     private void pass(long mine) {
@@ -139,26 +161,51 @@ public final class ClusterFencing implements AutoCloseable {
         }
     }
 
-    /** A pass soon (debounced: a burst of events costs one pass). */
+    /**
+     * A pass soon (debounced: a burst of events costs one pass). It runs in whichever term is current by then: a
+     * request left from before a step-down has swallowed the new term's own takeover request, so it must not be
+     * dropped as stale (serving still keeps it from running on a standby or during a rebuild).
+     */
     public void requestPass(String why) {
         if (passQueued.compareAndSet(false, true)) {
             LOG.debug("reconciler pass requested: {}", why);
-            long mine = epoch.get();
-            scheduler.schedule(() -> pass(mine), 1, TimeUnit.SECONDS);
+            scheduler.schedule(() -> pass(epoch.get()), DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
+    /** A node was added or updated (including the informer's resyncs). */
     private void nodeChanged(Node node) {
-        if (node.getSpec() != null && node.getSpec().getTaints() != null
-                && node.getSpec().getTaints().stream().anyMatch(t -> OUT_OF_SERVICE.equals(t.getKey()))) {
-            requestPass("node " + node.getMetadata().getName() + " is tainted " + OUT_OF_SERVICE);
-            return;
-        }
-        notReadySince(node).ifPresent(since -> {
-            Duration left = Duration.between(clock.instant(), since.plus(notReadyThreshold));
-            long mine = epoch.get();
-            scheduler.schedule(() -> pass(mine), Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+        nodeTriggers.observe(node).ifPresent(why -> {
+            LOG.info("fencing: reconciler pass soon: {}", why);
+            requestPass(why);
         });
+    }
+
+    private void nodeDeleted(Node node) {
+        nodeTriggers.forget(node.getMetadata().getName());
+        requestPass("node " + node.getMetadata().getName() + " deleted");
+    }
+
+    /** Catches NotReady nodes nobody updates any more (a dead kubelet stops heartbeating). */
+    private void checkNotReady() {
+        nodeTriggers.due().ifPresent(why -> {
+            LOG.info("fencing: reconciler pass soon: {}", why);
+            requestPass(why);
+        });
+    }
+
+    /**
+     * For tests: returns once a NotReady check has seen the clock as it is now and every pass requested before has
+     * run. Order, not time: the scheduler runs tasks by due time, and the second barrier is due after any pass
+     * requested before it.
+     */
+    void settle() throws Exception {
+        scheduler.submit(this::checkNotReady).get(30, TimeUnit.SECONDS);
+        scheduler.schedule(() -> { }, DEBOUNCE.toMillis() + 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+    }
+
+    NodeTriggers nodeTriggers() {
+        return nodeTriggers;
     }
 
     static Optional<Instant> notReadySince(Node node) {
@@ -171,6 +218,89 @@ public final class ClusterFencing implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    static boolean outOfService(Node node) {
+        return node.getSpec() != null && node.getSpec().getTaints() != null
+                && node.getSpec().getTaints().stream().anyMatch(t -> OUT_OF_SERVICE.equals(t.getKey()));
+    }
+
+    /**
+     * Which node updates call for a reconciler pass: the out-of-service taint appearing, and a NotReady episode
+     * outlasting the threshold, each once. A NotReady node keeps being updated (node lifecycle controller taints,
+     * informer resyncs every interval), and a pass is three LIST calls, so a pass per update would be a storm.
+     */
+    static final class NodeTriggers {
+        /** A node NotReady since {@code since}, as first seen, and whether its pass was requested. */
+        private record Episode(Instant since, boolean fired) {
+        }
+
+        private final Duration threshold;
+        private final Clock clock;
+        private final Map<String, Episode> notReady = new ConcurrentHashMap<>();
+        private final Set<String> outOfService = ConcurrentHashMap.newKeySet();
+
+        NodeTriggers(Duration threshold, Clock clock) {
+            this.threshold = threshold;
+            this.clock = clock;
+        }
+
+        /** A node was added or updated: why a pass is due now, if this update makes one due. */
+        Optional<String> observe(Node node) {
+            String name = node.getMetadata().getName();
+            List<String> why = new ArrayList<>();
+            if (!ClusterFencing.outOfService(node)) {
+                outOfService.remove(name);
+            } else if (outOfService.add(name)) {
+                why.add("node " + name + " is tainted " + OUT_OF_SERVICE);
+            }
+            Optional<Instant> since = notReadySince(node);
+            if (since.isEmpty()) {
+                notReady.remove(name);
+            } else {
+                // while a node stays NotReady its episode keeps the first start seen (False -> Unknown moves the
+                // condition's transition time, but the node was not ready all along)
+                notReady.putIfAbsent(name, new Episode(since.get(), false));
+                fire(name).ifPresent(why::add);
+            }
+            return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+        }
+
+        void forget(String name) {
+            notReady.remove(name);
+            outOfService.remove(name);
+        }
+
+        void clear() {
+            notReady.clear();
+            outOfService.clear();
+        }
+
+        /** The NotReady episodes that outlasted the threshold since the last look, as one reason. */
+        Optional<String> due() {
+            List<String> why = notReady.keySet().stream().sorted().map(this::fire).flatMap(Optional::stream).toList();
+            return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+        }
+
+        /** Nodes in a NotReady episode (fired or not). */
+        Set<String> notReady() {
+            return Set.copyOf(notReady.keySet());
+        }
+
+        Set<String> outOfService() {
+            return Set.copyOf(outOfService);
+        }
+
+        private Optional<String> fire(String name) {
+            Episode episode = notReady.get(name);
+            if (episode == null || episode.fired() || clock.instant().isBefore(episode.since().plus(threshold))) {
+                return Optional.empty();
+            }
+            if (!notReady.replace(name, episode, new Episode(episode.since(), true))) {
+                return Optional.empty(); // another thread fired it, or the node changed meanwhile
+            }
+            return Optional.of("node " + name + " NotReady since " + episode.since() + ", longer than " + threshold);
+        }
     }
 
     private static void sleep(long seconds) {
@@ -199,11 +329,12 @@ public final class ClusterFencing implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
-    /** Informer handler: updates go to {@code onUpdate}, deletions to {@code onDelete}. */
+    /** Informer handler: additions and updates go to {@code onUpdate}, deletions to {@code onDelete}. */
     private record Trigger<T>(java.util.function.Consumer<T> onUpdate, java.util.function.Consumer<T> onDelete)
             implements ResourceEventHandler<T> {
         @Override
         public void onAdd(T obj) {
+            onUpdate.accept(obj); // the first list after a takeover, and nodes that join
         }
 
         @Override
