@@ -76,7 +76,7 @@ class ClusterFencingTriggersTest {
 
     @Test
     void theOutOfServiceTaintRunsAPassAndTheForceDetachThatFollowsFreesTheVolumeForAnotherNode() throws Exception {
-        rig.taint("node-a", ClusterFencing.OUT_OF_SERVICE, "NoExecute");
+        rig.taint("node-a", NodeTriggers.OUT_OF_SERVICE, "NoExecute");
         awaitStaleCleared();
         for (int i = 0; i < 20; i++) {
             rig.touch("node-a", i);
@@ -157,7 +157,7 @@ class ClusterFencingTriggersTest {
         assertThat(rig.passes()).isEqualTo(1);
         assertThat(rig.publishedNodes("pvc-stale")).containsExactly("node-a");
 
-        rig.taint("node-a", ClusterFencing.OUT_OF_SERVICE, "NoExecute");
+        rig.taint("node-a", NodeTriggers.OUT_OF_SERVICE, "NoExecute");
         awaitStaleCleared();
         assertHeldStillOnA();
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class NodeTriggersTest {
     static final Duration THRESHOLD = Duration.ofMinutes(5);
     final ManualClock clock = new ManualClock();
-    final ClusterFencing.NodeTriggers triggers = new ClusterFencing.NodeTriggers(THRESHOLD, clock);
+    final NodeTriggers triggers = new NodeTriggers(THRESHOLD, clock);
 
     static Node node(String name, String ready, Instant since, String... taintKeys) {
         NodeBuilder node = new NodeBuilder().withNewMetadata().withName(name).endMetadata()
@@ -98,8 +98,8 @@ class NodeTriggersTest {
     void theOutOfServiceTaintCallsForOnePassWhenItAppearsAndAgainOnlyAfterItWasRemoved() {
         Node ready = node("node-a", "True", clock.instant());
         assertThat(triggers.observe(ready)).isEmpty();
-        Node tainted = node("node-a", "True", clock.instant(), ClusterFencing.OUT_OF_SERVICE);
-        assertThat(triggers.observe(tainted)).get().asString().contains("node-a", ClusterFencing.OUT_OF_SERVICE);
+        Node tainted = node("node-a", "True", clock.instant(), NodeTriggers.OUT_OF_SERVICE);
+        assertThat(triggers.observe(tainted)).get().asString().contains("node-a", NodeTriggers.OUT_OF_SERVICE);
         for (int i = 0; i < 100; i++) {
             assertThat(triggers.observe(tainted)).as("update %d while still tainted", i).isEmpty();
         }
@@ -122,20 +122,20 @@ class NodeTriggersTest {
 
     @Test
     void aNodeTaintedAndLongNotReadyGivesOneReasonNamingBoth() {
-        Node both = node("node-a", "Unknown", clock.instant().minus(Duration.ofHours(1)), ClusterFencing.OUT_OF_SERVICE);
-        assertThat(triggers.observe(both)).get().asString().contains(ClusterFencing.OUT_OF_SERVICE, "NotReady since");
+        Node both = node("node-a", "Unknown", clock.instant().minus(Duration.ofHours(1)), NodeTriggers.OUT_OF_SERVICE);
+        assertThat(triggers.observe(both)).get().asString().contains(NodeTriggers.OUT_OF_SERVICE, "NotReady since");
         assertThat(triggers.observe(both)).isEmpty();
     }
 
     @Test
     void aDeletedNodeIsForgottenSoARecreatedOneStartsAfresh() {
-        triggers.observe(notReady("node-a", ClusterFencing.OUT_OF_SERVICE));
+        triggers.observe(notReady("node-a", NodeTriggers.OUT_OF_SERVICE));
         triggers.forget("node-a");
         assertThat(triggers.notReady()).isEmpty();
         assertThat(triggers.outOfService()).isEmpty();
         clock.advance(Duration.ofHours(1));
         assertThat(triggers.due()).isEmpty();
-        assertThat(triggers.observe(node("node-a", "True", clock.instant(), ClusterFencing.OUT_OF_SERVICE))).isPresent();
+        assertThat(triggers.observe(node("node-a", "True", clock.instant(), NodeTriggers.OUT_OF_SERVICE))).isPresent();
     }
 
     @Test
