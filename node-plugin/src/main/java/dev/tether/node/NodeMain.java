@@ -11,6 +11,8 @@ import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
 import dev.tether.driver.logging.LogSetup;
 import dev.tether.driver.model.NodeId;
+import dev.tether.driver.model.TopologySegments;
+import dev.tether.driver.cli.TopologyConverter;
 import dev.tether.driver.cli.DurationConverter;
 import dev.tether.driver.sys.CommandRunner;
 import dev.tether.driver.sys.ProcessCommandRunner;
@@ -94,6 +96,13 @@ public final class NodeMain implements Callable<Integer> {
             defaultValue = "${env:TETHER_MAX_VOLUMES_PER_NODE:-0}",
             description = "Volumes this node accepts; 0 = no limit (env TETHER_MAX_VOLUMES_PER_NODE; default ${DEFAULT-VALUE}).")
     long maxVolumesPerNode;
+
+    @Option(names = "--topology", paramLabel = "KEY=VALUE[,KEY=VALUE...]", converter = TopologyConverter.class,
+            defaultValue = "${env:TETHER_TOPOLOGY:-}",
+            description = "Where this node is, as CSI topology segments (Kubernetes label keys and values, one key prefix), "
+                    + "e.g. topology.tether.csi.dev/rack=r1; kubelet labels the Node with them. Empty: no topology "
+                    + "(env TETHER_TOPOLOGY; default empty).")
+    TopologySegments topology;
 
     @Option(names = "--kubelet-dir", paramLabel = "DIR", defaultValue = "${env:TETHER_KUBELET_DIR:-/var/lib/kubelet}",
             description = "Kubelet's root directory: staging and target paths outside it are refused (env TETHER_KUBELET_DIR; default ${DEFAULT-VALUE}).")
@@ -180,14 +189,19 @@ public final class NodeMain implements Callable<Integer> {
         }
         app.closeOnStop(supervisor);
         app.start(List.of(
-                new IdentityService(BuildInfo.version(), List.of(), readiness),
-                new NodeService(nodeId, maxVolumesPerNode, volumes)));
+                new IdentityService(BuildInfo.version(), capabilities(topology), readiness),
+                new NodeService(nodeId, maxVolumesPerNode, topology, volumes)));
         supervisor.start(reconnectCheckInterval);
         if (DevicePolicy.parse(gpu.gpuVendors, false).enabled()) {
             GpuRuntime.start(gpu, stateDir, nodeName, kube, registry).ifPresent(app::closeOnStop);
         }
         app.awaitStop();
         return 0;
+    }
+
+    /** Spec: a plugin whose NodeGetInfo reports accessible_topology advertises VOLUME_ACCESSIBILITY_CONSTRAINTS. */
+    static List<csi.v1.Csi.PluginCapability> capabilities(TopologySegments topology) {
+        return topology.isEmpty() ? List.of() : List.of(IdentityService.service(Type.VOLUME_ACCESSIBILITY_CONSTRAINTS));
     }
 
     public static void main(String[] args) {
