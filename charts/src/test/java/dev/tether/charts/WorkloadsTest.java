@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The controller Deployment, the node DaemonSet and the CSIDriver as the cluster will see them. */
 class WorkloadsTest {
     static final List<String> VALUE_SETS = List.of("ssh-chart-secret.yaml", "ssh-existing-secret.yaml", "local.yaml",
-            "gpu.yaml", "monitoring-snapshots.yaml", "fake.yaml", "topology.yaml");
+            "gpu.yaml", "monitoring-snapshots.yaml", "fake.yaml", "topology.yaml",
+            "topology-node-labels.yaml");
 
     @Test
     void csiDriverAsKubernetesMustSeeIt() {
@@ -66,6 +67,10 @@ class WorkloadsTest {
         // csi-provisioner v5.3 has Topology on by default (it follows VOLUME_ACCESSIBILITY_CONSTRAINTS): no feature gate.
         assertThat(container(withController, "csi-provisioner").getArgs()).contains("--strict-topology")
                 .noneMatch(a -> a.startsWith("--feature-gates"));
+        assertThat(container(node, "tether-node").getEnv()).noneMatch(e -> e.getName().equals("TETHER_TOPOLOGY_FROM_NODE_LABELS"));
+        PodSpec fromLabels = Chart.render("topology-node-labels.yaml").node().getSpec().getTemplate().getSpec();
+        assertThat(env(container(fromLabels, "tether-node"), "TETHER_TOPOLOGY_FROM_NODE_LABELS"))
+                .isEqualTo("topology.kubernetes.io/zone,topology.kubernetes.io/region");
     }
 
     @Test

@@ -61,4 +61,15 @@ class NodeFlagsTest {
         assertThat(Files.exists(dir.resolve("hostnqn"))).as("no host identity written").isFalse();
         assertThat(Files.exists(dir.resolve("state"))).as("no state dir made").isFalse();
     }
+
+    @Test
+    void topologyFromNodeLabelsWithoutTheApiIsAUsageError() {
+        StringWriter err = new StringWriter();
+
+        assertThat(run(err, "--kubeconfig", "none", "--topology-from-node-labels", "topology.kubernetes.io/zone"))
+                .isEqualTo(CommandLines.USAGE_ERROR);
+
+        assertThat(err.toString()).contains("--topology-from-node-labels").contains("--kubeconfig is none");
+        assertThat(Files.exists(dir.resolve("hostnqn"))).as("no host identity written").isFalse();
+    }
 }
