@@ -103,3 +103,12 @@ subjects:
     name: {{ .sa }}
     namespace: {{ .ctx.Release.Namespace }}
 {{- end -}}
+
+{{/* A topology map as the binaries' KEY=VALUE,... flag format, keys sorted. */}}
+{{- define "tether.topology" -}}
+{{- $pairs := list -}}
+{{- range $key, $value := . -}}
+{{- $pairs = append $pairs (printf "%s=%s" $key $value) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}

@@ -53,6 +53,17 @@ class ValuesSchemaTest {
     }
 
     @Test
+    void topologyValuesMustBeLabelValues() {
+        assertThatThrownBy(() -> Chart.templateYaml("node:\n  topology:\n    topology.tether.csi.dev/rack: \"r 1\"\n"))
+                .hasMessageContaining("/node/topology");
+        assertThatThrownBy(() -> Chart.templateYaml("controller:\n  accessibleTopology:\n    topology.tether.csi.dev/rack: 1\n"))
+                .hasMessageContaining("/controller/accessibleTopology");
+        // Helm names the offending key, not its path, for a key that breaks propertyNames.
+        assertThatThrownBy(() -> Chart.templateYaml("controller:\n  accessibleTopology:\n    \"rack key\": r1\n"))
+                .hasMessageContaining("invalid propertyName 'rack key'");
+    }
+
+    @Test
     void aValidOverrideRenders() {
         String out = Chart.templateYaml("controller:\n  replicas: 3\nbackend:\n  nvmet:\n    ssh:\n      host: s1\n");
         assertThat(Rendered.parse(out).controller().getSpec().getReplicas()).isEqualTo(3);

@@ -4,6 +4,7 @@ import static dev.tether.charts.Rendered.container;
 import static dev.tether.charts.Rendered.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.driver.model.TopologySegments;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The controller Deployment, the node DaemonSet and the CSIDriver as the cluster will see them. */
 class WorkloadsTest {
     static final List<String> VALUE_SETS = List.of("ssh-chart-secret.yaml", "ssh-existing-secret.yaml", "local.yaml",
-            "gpu.yaml", "monitoring-snapshots.yaml", "fake.yaml");
+            "gpu.yaml", "monitoring-snapshots.yaml", "fake.yaml", "topology.yaml",
+            "topology-node-labels.yaml");
 
     @Test
     void csiDriverAsKubernetesMustSeeIt() {
@@ -44,6 +46,31 @@ class WorkloadsTest {
             assertThat(c.getImage()).as(c.getName()).doesNotEndWith(":latest");
             assertThat(c.getImagePullPolicy()).as(c.getName()).isEqualTo("IfNotPresent");
         });
+    }
+
+    @Test
+    void topologyIsPassedOnlyWhenConfiguredInTheFlagFormatTheBinariesAccept() {
+        PodSpec controller = Chart.render().controller().getSpec().getTemplate().getSpec();
+        PodSpec node = Chart.render().node().getSpec().getTemplate().getSpec();
+        assertThat(container(controller, "tether-controller").getEnv()).noneMatch(e -> e.getName().equals("TETHER_ACCESSIBLE_TOPOLOGY"));
+        assertThat(container(node, "tether-node").getEnv()).noneMatch(e -> e.getName().equals("TETHER_TOPOLOGY"));
+        assertThat(container(controller, "csi-provisioner").getArgs()).noneMatch(a -> a.contains("topology") || a.contains("Topology"));
+
+        Rendered topology = Chart.render("topology.yaml");
+        PodSpec withController = topology.controller().getSpec().getTemplate().getSpec();
+        String accessible = env(container(withController, "tether-controller"), "TETHER_ACCESSIBLE_TOPOLOGY");
+        String nodeTopology = env(container(topology.node().getSpec().getTemplate().getSpec(), "tether-node"), "TETHER_TOPOLOGY");
+        assertThat(accessible).isEqualTo("topology.tether.csi.dev/rack=r1");
+        assertThat(nodeTopology).isEqualTo("topology.tether.csi.dev/rack=r1,topology.tether.csi.dev/zone=z1");
+        assertThat(TopologySegments.parse(accessible).covers(TopologySegments.parse(nodeTopology)))
+                .as("the controller's segment covers the node's, as CreateVolume will check").isTrue();
+        // csi-provisioner v5.3 has Topology on by default (it follows VOLUME_ACCESSIBILITY_CONSTRAINTS): no feature gate.
+        assertThat(container(withController, "csi-provisioner").getArgs()).contains("--strict-topology")
+                .noneMatch(a -> a.startsWith("--feature-gates"));
+        assertThat(container(node, "tether-node").getEnv()).noneMatch(e -> e.getName().equals("TETHER_TOPOLOGY_FROM_NODE_LABELS"));
+        PodSpec fromLabels = Chart.render("topology-node-labels.yaml").node().getSpec().getTemplate().getSpec();
+        assertThat(env(container(fromLabels, "tether-node"), "TETHER_TOPOLOGY_FROM_NODE_LABELS"))
+                .isEqualTo("topology.kubernetes.io/zone,topology.kubernetes.io/region");
     }
 
     @Test

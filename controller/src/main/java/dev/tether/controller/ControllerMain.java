@@ -31,7 +31,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.tether.controller.volumes.Placement;
 import dev.tether.controller.volumes.VolumeService;
+import dev.tether.driver.cli.TopologyConverter;
+import dev.tether.driver.model.TopologySegments;
 import dev.tether.driver.app.ServerApp;
 import dev.tether.driver.cli.CommandLines;
 import dev.tether.driver.cli.KubeconfigFlag;
@@ -75,6 +78,13 @@ public final class ControllerMain implements Callable<Integer> {
             defaultValue = "${env:TETHER_METRICS_ADDRESS:-:9810}",
             description = "Serve /metrics, /healthz and /readyz here; empty disables (env TETHER_METRICS_ADDRESS; default ${DEFAULT-VALUE}).")
     ListenAddress metricsAddress;
+
+    @Option(names = "--accessible-topology", paramLabel = "KEY=VALUE[,KEY=VALUE...]", converter = TopologyConverter.class,
+            defaultValue = "${env:TETHER_ACCESSIBLE_TOPOLOGY:-}",
+            description = "Where this target's volumes can be reached from, as CSI topology segments (keys and values the "
+                    + "node plugins report with --topology); every volume gets it and its pods are kept on nodes that match. "
+                    + "Empty: reachable from every node (env TETHER_ACCESSIBLE_TOPOLOGY; default empty).")
+    TopologySegments accessibleTopology;
 
     @Option(names = "--kubeconfig", paramLabel = "PATH",
             defaultValue = "${env:TETHER_KUBECONFIG:-in-cluster}",
@@ -148,12 +158,20 @@ public final class ControllerMain implements Callable<Integer> {
             ticks.scheduleWithFixedDelay(migrations::check, tick, tick, TimeUnit.MILLISECONDS);
             app.closeOnStop(ticks::shutdownNow);
         }
-        VolumeService volumes = new VolumeService(backend, publish, registry);
+        Placement placement = new Placement(accessibleTopology);
+        VolumeService volumes = new VolumeService(backend, publish, placement, registry);
         app.start(List.of(
-                new IdentityService(BuildInfo.version(), List.of(IdentityService.service(Type.CONTROLLER_SERVICE)), readiness),
+                new IdentityService(BuildInfo.version(), capabilities(placement), readiness),
                 new ControllerService(volumes, publish, serving)));
         app.awaitStop();
         return 0;
+    }
+
+    /** Spec: a plugin that returns a volume's accessible_topology advertises VOLUME_ACCESSIBILITY_CONSTRAINTS. */
+    static List<csi.v1.Csi.PluginCapability> capabilities(Placement placement) {
+        return placement.constrained()
+                ? List.of(IdentityService.service(Type.CONTROLLER_SERVICE), IdentityService.service(Type.VOLUME_ACCESSIBILITY_CONSTRAINTS))
+                : List.of(IdentityService.service(Type.CONTROLLER_SERVICE));
     }
 
     /** The Lease's namespace: the flag, else the pod's namespace, else the client's (service account), else default. */

@@ -1,5 +1,8 @@
 package dev.tether.controller;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import csi.v1.Csi;
 import dev.tether.driver.conformance.ControllerRules;
 import dev.tether.driver.conformance.IdentityRules;
 import dev.tether.driver.grpc.Endpoint;
@@ -47,6 +50,25 @@ class ControllerConformanceIT {
     @Test
     void identityFollowsTheSpec() {
         IdentityRules.check(client.identity(), true);
+    }
+
+    @Test
+    void withoutTopologyNoConstraintIsAdvertisedAndRequestedTopologyIsNotHeldAgainstTheCall() {
+        assertThat(client.identity().getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesList()).noneMatch(c -> c.getService().getType()
+                        == Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS);
+        Csi.Topology somewhere = Csi.Topology.newBuilder().putSegments("topology.tether.csi.dev/rack", "r9").build();
+        Csi.Volume volume = client.controller().createVolume(Csi.CreateVolumeRequest.newBuilder().setName("no-topology")
+                .addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
+                        .setBlock(Csi.VolumeCapability.BlockVolume.getDefaultInstance())
+                        .setAccessMode(Csi.VolumeCapability.AccessMode.newBuilder()
+                                .setMode(Csi.VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER)))
+                .setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder().addRequisite(somewhere))
+                .build()).getVolume();
+        assertThat(volume.getAccessibleTopologyList()).isEmpty();
+        assertThat(client.controller().getCapacity(Csi.GetCapacityRequest.newBuilder().setAccessibleTopology(somewhere).build())
+                .getAvailableCapacity()).isPositive();
+        client.controller().deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId()).build());
     }
 
     @Test

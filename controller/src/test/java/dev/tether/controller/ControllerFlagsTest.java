@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Backend flags that only make sense together fail at start like any other bad flag: exit 2, the flag named. */
@@ -51,5 +52,17 @@ class ControllerFlagsTest {
         assertThat(cli.execute("--kubeconfig", "/nonexistent/kubeconfig", "--backend", "fake", "--metrics-address", ""))
                 .isEqualTo(CommandLines.USAGE_ERROR);
         assertThat(err.toString()).contains("--kubeconfig").contains("/nonexistent/kubeconfig");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rack", "rack=", "k8s.io/rack=r1", "Zone=a,zone=b"})
+    void anAccessibleTopologyThatIsNotLabelsIsAUsageError(String topology) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = CommandLines.create(new ControllerMain());
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("--kubeconfig", "none", "--backend", "fake", "--metrics-address", "",
+                "--accessible-topology", topology)).isEqualTo(CommandLines.USAGE_ERROR);
+        assertThat(err.toString()).startsWith("tether-controller: ").contains("--accessible-topology").contains(topology);
     }
 }

@@ -11,6 +11,8 @@ import dev.tether.driver.identity.BuildInfo;
 import dev.tether.driver.identity.IdentityService;
 import dev.tether.driver.logging.LogSetup;
 import dev.tether.driver.model.NodeId;
+import dev.tether.driver.model.TopologySegments;
+import dev.tether.driver.cli.TopologyConverter;
 import dev.tether.driver.cli.DurationConverter;
 import dev.tether.driver.sys.CommandRunner;
 import dev.tether.driver.sys.ProcessCommandRunner;
@@ -95,6 +97,20 @@ public final class NodeMain implements Callable<Integer> {
             description = "Volumes this node accepts; 0 = no limit (env TETHER_MAX_VOLUMES_PER_NODE; default ${DEFAULT-VALUE}).")
     long maxVolumesPerNode;
 
+    @Option(names = "--topology", paramLabel = "KEY=VALUE[,KEY=VALUE...]", converter = TopologyConverter.class,
+            defaultValue = "${env:TETHER_TOPOLOGY:-}",
+            description = "Where this node is, as CSI topology segments (Kubernetes label keys and values, one key prefix), "
+                    + "e.g. topology.tether.csi.dev/rack=r1; kubelet labels the Node with them. Empty: no topology "
+                    + "(env TETHER_TOPOLOGY; default empty).")
+    TopologySegments topology;
+
+    @Option(names = "--topology-from-node-labels", paramLabel = "KEY[,KEY...]",
+            defaultValue = "${env:TETHER_TOPOLOGY_FROM_NODE_LABELS:-}",
+            description = "Also report these labels of this node's Node (read once at start through the API), e.g. "
+                    + "topology.kubernetes.io/zone: per-node values a DaemonSet cannot set. A node without one of them "
+                    + "does not start (env TETHER_TOPOLOGY_FROM_NODE_LABELS; default empty).")
+    String topologyFromNodeLabels;
+
     @Option(names = "--kubelet-dir", paramLabel = "DIR", defaultValue = "${env:TETHER_KUBELET_DIR:-/var/lib/kubelet}",
             description = "Kubelet's root directory: staging and target paths outside it are refused (env TETHER_KUBELET_DIR; default ${DEFAULT-VALUE}).")
     Path kubeletDir;
@@ -150,6 +166,7 @@ public final class NodeMain implements Callable<Integer> {
                     "Invalid value for option '--max-volumes-per-node': " + maxVolumesPerNode + " is negative");
         }
         var kube = KubeconfigFlag.client(spec.commandLine(), kubeconfig);
+        TopologySegments reported = topology(kube);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Readiness readiness = new Readiness();
         HostIdentity identity = HostIdentity.loadOrCreate(hostNqnFile, hostIdFile);
@@ -180,14 +197,37 @@ public final class NodeMain implements Callable<Integer> {
         }
         app.closeOnStop(supervisor);
         app.start(List.of(
-                new IdentityService(BuildInfo.version(), List.of(), readiness),
-                new NodeService(nodeId, maxVolumesPerNode, volumes)));
+                new IdentityService(BuildInfo.version(), capabilities(reported), readiness),
+                new NodeService(nodeId, maxVolumesPerNode, reported, volumes)));
         supervisor.start(reconnectCheckInterval);
         if (DevicePolicy.parse(gpu.gpuVendors, false).enabled()) {
             GpuRuntime.start(gpu, stateDir, nodeName, kube, registry).ifPresent(app::closeOnStop);
         }
         app.awaitStop();
         return 0;
+    }
+
+    /** --topology plus --topology-from-node-labels; a label this node lacks is a usage error naming the flag. */
+    private TopologySegments topology(java.util.Optional<io.fabric8.kubernetes.client.KubernetesClient> kube) {
+        List<String> keys = NodeTopology.labelKeys(topologyFromNodeLabels);
+        if (keys.isEmpty()) {
+            return topology;
+        }
+        if (kube.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--topology-from-node-labels': reading Node labels needs the API, but --kubeconfig is none");
+        }
+        try {
+            return NodeTopology.resolve(kube.get(), nodeName, topology, keys);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--topology-from-node-labels': '" + topologyFromNodeLabels + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Spec: a plugin whose NodeGetInfo reports accessible_topology advertises VOLUME_ACCESSIBILITY_CONSTRAINTS. */
+    static List<csi.v1.Csi.PluginCapability> capabilities(TopologySegments topology) {
+        return topology.isEmpty() ? List.of() : List.of(IdentityService.service(Type.VOLUME_ACCESSIBILITY_CONSTRAINTS));
     }
 
     public static void main(String[] args) {

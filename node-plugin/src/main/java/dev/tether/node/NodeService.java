@@ -5,6 +5,7 @@ import csi.v1.Csi.NodeServiceCapability.RPC.Type;
 import csi.v1.NodeGrpc;
 import dev.tether.driver.error.InvalidArgumentException;
 import dev.tether.driver.model.NodeId;
+import dev.tether.driver.model.TopologySegments;
 import dev.tether.driver.model.VolumeId;
 import dev.tether.node.volume.NodeRequests;
 import dev.tether.node.volume.StagedVolume;
@@ -32,11 +33,18 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     private final NodeId nodeId;
     private final long maxVolumesPerNode;
+    private final TopologySegments topology;
     private final Volumes volumes;
 
     public NodeService(NodeId nodeId, long maxVolumesPerNode, Volumes volumes) {
+        this(nodeId, maxVolumesPerNode, TopologySegments.NONE, volumes);
+    }
+
+    /** With a non-empty {@code topology}, NodeGetInfo reports it as the node's one accessible topology. */
+    public NodeService(NodeId nodeId, long maxVolumesPerNode, TopologySegments topology, Volumes volumes) {
         this.nodeId = nodeId;
         this.maxVolumesPerNode = maxVolumesPerNode;
+        this.topology = topology;
         this.volumes = volumes;
     }
 
@@ -113,10 +121,13 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     @Override
     public void nodeGetInfo(Csi.NodeGetInfoRequest request, StreamObserver<Csi.NodeGetInfoResponse> response) {
-        respond(response, Csi.NodeGetInfoResponse.newBuilder()
+        Csi.NodeGetInfoResponse.Builder info = Csi.NodeGetInfoResponse.newBuilder()
                 .setNodeId(nodeId.value())
-                .setMaxVolumesPerNode(maxVolumesPerNode)
-                .build());
+                .setMaxVolumesPerNode(maxVolumesPerNode);
+        if (!topology.isEmpty()) {
+            info.setAccessibleTopology(topology.toProto());
+        }
+        respond(response, info.build());
     }
 
     @Override

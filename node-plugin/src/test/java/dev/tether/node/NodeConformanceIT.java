@@ -56,6 +56,14 @@ class NodeConformanceIT {
     }
 
     @Test
+    void withoutTopologyNoSegmentsAreReportedAndNoConstraintIsAdvertised() {
+        assertThat(client.node().nodeGetInfo(Csi.NodeGetInfoRequest.getDefaultInstance()).hasAccessibleTopology()).isFalse();
+        assertThat(client.identity().getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesList()).noneMatch(c -> c.getService().getType()
+                        == Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS);
+    }
+
+    @Test
     void nodeCapabilitiesTellTheTruthAndMalformedRequestsAreRejected() {
         NodeRules.check(client.node());
     }

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Bad flags fail at start, before anything on the host is touched: exit 2, the flag named. */
@@ -46,5 +48,28 @@ class NodeFlagsTest {
         assertThat(run(err, "--kubeconfig", "none", "--max-volumes-per-node", "-1")).isEqualTo(CommandLines.USAGE_ERROR);
 
         assertThat(err.toString()).contains("--max-volumes-per-node").contains("-1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rack", "kubernetes.io/rack=r1", "a.example/rack=r1,b.example/zone=z1", "rack=r 1"})
+    void aTopologyThatIsNotLabelsIsAUsageErrorAndTouchesNothing(String topology) {
+        StringWriter err = new StringWriter();
+
+        assertThat(run(err, "--kubeconfig", "none", "--topology", topology)).isEqualTo(CommandLines.USAGE_ERROR);
+
+        assertThat(err.toString()).startsWith("tether-node: ").contains("--topology").contains(topology);
+        assertThat(Files.exists(dir.resolve("hostnqn"))).as("no host identity written").isFalse();
+        assertThat(Files.exists(dir.resolve("state"))).as("no state dir made").isFalse();
+    }
+
+    @Test
+    void topologyFromNodeLabelsWithoutTheApiIsAUsageError() {
+        StringWriter err = new StringWriter();
+
+        assertThat(run(err, "--kubeconfig", "none", "--topology-from-node-labels", "topology.kubernetes.io/zone"))
+                .isEqualTo(CommandLines.USAGE_ERROR);
+
+        assertThat(err.toString()).contains("--topology-from-node-labels").contains("--kubeconfig is none");
+        assertThat(Files.exists(dir.resolve("hostnqn"))).as("no host identity written").isFalse();
     }
 }

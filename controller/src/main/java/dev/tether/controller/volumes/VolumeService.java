@@ -37,13 +37,19 @@ public final class VolumeService implements VolumeRpcs {
 
     private final StorageBackend backend;
     private final PublishedNodes published;
+    private final Placement placement;
     private final InFlight inFlight = new InFlight();
     private final Counter created;
     private final Counter deleted;
 
     public VolumeService(StorageBackend backend, PublishedNodes published, MeterRegistry registry) {
+        this(backend, published, Placement.ANYWHERE, registry);
+    }
+
+    public VolumeService(StorageBackend backend, PublishedNodes published, Placement placement, MeterRegistry registry) {
         this.backend = backend;
         this.published = published;
+        this.placement = placement;
         this.created = Counter.builder("tether_volumes_created_total").tag("backend", backend.name())
                 .description("Volumes created (a repeated CreateVolume of an existing volume is not counted)").register(registry);
         this.deleted = Counter.builder("tether_volumes_deleted_total").tag("backend", backend.name())
@@ -74,6 +80,7 @@ public final class VolumeService implements VolumeRpcs {
             case VOLUME -> backend.get(new VolumeId(source.id())).map(BackendVolume::capacityBytes).orElse(0L);
         };
         long size = CapacityRanges.size(request.getCapacityRange(), minimum);
+        placement.check(request);
         VolumeId id = new VolumeId(Names.toId(request.getName()));
         try (InFlight.Held held = inFlight.acquire(id.value())) {
             boolean existed = backend.get(id).isPresent();
@@ -197,6 +204,10 @@ public final class VolumeService implements VolumeRpcs {
                 // Capacity usable with a capability we do not serve is none.
                 return Csi.GetCapacityResponse.newBuilder().setAvailableCapacity(0).build();
             }
+        }
+        if (placement.constrained() && request.hasAccessibleTopology() && !placement.serves(request.getAccessibleTopology())) {
+            // Nodes there cannot reach this target: none of its capacity is usable from them.
+            return Csi.GetCapacityResponse.newBuilder().setAvailableCapacity(0).build();
         }
         Capacity capacity = backend.capacity();
         long maximum = capacity.maximumVolumeBytes() / CapacityRanges.UNIT * CapacityRanges.UNIT;
@@ -326,11 +337,12 @@ public final class VolumeService implements VolumeRpcs {
         return new NotFoundException("volume '" + id + "' does not exist");
     }
 
-    private static Csi.Volume.Builder toVolume(BackendVolume volume) {
+    private Csi.Volume.Builder toVolume(BackendVolume volume) {
         Csi.Volume.Builder answer = Csi.Volume.newBuilder()
                 .setVolumeId(volume.id().value())
                 .setCapacityBytes(volume.capacityBytes())
-                .putAllVolumeContext(volume.volumeContext());
+                .putAllVolumeContext(volume.volumeContext())
+                .addAllAccessibleTopology(placement.accessibleTopology());
         Function<VolumeSource, Optional<Csi.VolumeContentSource>> content = s -> switch (s.kind()) {
             case NONE -> Optional.empty();
             case SNAPSHOT -> Optional.of(Csi.VolumeContentSource.newBuilder()
