@@ -168,10 +168,15 @@ public final class ControllerMain implements Callable<Integer> {
     }
 
     /** Spec: a plugin that returns a volume's accessible_topology advertises VOLUME_ACCESSIBILITY_CONSTRAINTS. */
+    /**
+     * VolumeExpansion ONLINE: the controller serves EXPAND_VOLUME and the node grows a mounted file system, and the
+     * spec asks a plugin that expands to say so here (the kubernetes-csi expansion guide makes it a MUST).
+     */
     static List<csi.v1.Csi.PluginCapability> capabilities(Placement placement) {
         return placement.constrained()
-                ? List.of(IdentityService.service(Type.CONTROLLER_SERVICE), IdentityService.service(Type.VOLUME_ACCESSIBILITY_CONSTRAINTS))
-                : List.of(IdentityService.service(Type.CONTROLLER_SERVICE));
+                ? List.of(IdentityService.service(Type.CONTROLLER_SERVICE), IdentityService.onlineExpansion(),
+                        IdentityService.service(Type.VOLUME_ACCESSIBILITY_CONSTRAINTS))
+                : List.of(IdentityService.service(Type.CONTROLLER_SERVICE), IdentityService.onlineExpansion());
     }
 
     /** The Lease's namespace: the flag, else the pod's namespace, else the client's (service account), else default. */

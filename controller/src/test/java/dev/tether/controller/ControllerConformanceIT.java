@@ -53,6 +53,16 @@ class ControllerConformanceIT {
     }
 
     @Test
+    void onlineExpansionIsAdvertisedBecauseTheControllerExpands() {
+        assertThat(client.controller().controllerGetCapabilities(Csi.ControllerGetCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesList()).anyMatch(c -> c.getRpc().getType() == Csi.ControllerServiceCapability.RPC.Type.EXPAND_VOLUME);
+        assertThat(client.identity().getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesList()).filteredOn(Csi.PluginCapability::hasVolumeExpansion)
+                .extracting(c -> c.getVolumeExpansion().getType())
+                .containsExactly(Csi.PluginCapability.VolumeExpansion.Type.ONLINE);
+    }
+
+    @Test
     void withoutTopologyNoConstraintIsAdvertisedAndRequestedTopologyIsNotHeldAgainstTheCall() {
         assertThat(client.identity().getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
                 .getCapabilitiesList()).noneMatch(c -> c.getService().getType()
