@@ -1,5 +1,6 @@
 package dev.tether.node.events;
 
+import dev.tether.driver.kube.ApiErrors;
 import dev.tether.node.volume.ClaimRef;
 import dev.tether.node.volume.StagedVolume;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -77,6 +79,8 @@ public final class KubeVolumeEvents implements VolumeEvents, AutoCloseable {
                             PV_EVENT_NAMESPACE, warning, reason, message);
                 }
             }
+        } catch (KubernetesClientException e) {
+            LOG.warn("could not post event {} for pvc {}: {}", reason, claim, ApiErrors.describe(e));
         } catch (RuntimeException e) {
             LOG.warn("could not post event {} for pvc {}: {}", reason, claim, e.toString());
         }

@@ -2,6 +2,7 @@ package dev.tether.controller.fencing.kube;
 
 import dev.tether.controller.fencing.NodeDirectory;
 import dev.tether.driver.error.UnavailableException;
+import dev.tether.driver.kube.ApiErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -21,7 +22,7 @@ public final class KubeNodeDirectory implements NodeDirectory {
         try {
             return !client.nodes().withField("metadata.name", nodeName).list().getItems().isEmpty();
         } catch (KubernetesClientException e) {
-            throw new UnavailableException("cannot tell whether node '" + nodeName + "' exists: " + PvAnnotationStore.reason(e), e);
+            throw new UnavailableException("cannot tell whether node '" + nodeName + "' exists: " + ApiErrors.describe(e), e);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tether.controller.fencing.Attachment;
 import dev.tether.controller.fencing.AttachmentCodec;
 import dev.tether.controller.fencing.AttachmentStore;
 import dev.tether.driver.error.UnavailableException;
+import dev.tether.driver.kube.ApiErrors;
 import dev.tether.driver.model.VolumeId;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,7 +46,7 @@ public final class PvAnnotationStore implements AttachmentStore {
             try {
                 pv = pvs.find(volume);
             } catch (KubernetesClientException e) {
-                throw new UnavailableException("cannot read the PersistentVolume of volume '" + volume + "': " + reason(e), e);
+                throw new UnavailableException("cannot read the PersistentVolume of volume '" + volume + "': " + ApiErrors.describe(e), e);
             }
             if (pv.isEmpty()) {
                 if (value == null) {
@@ -69,7 +70,7 @@ public final class PvAnnotationStore implements AttachmentStore {
                     continue;
                 }
                 throw new UnavailableException("cannot write annotation " + ANNOTATION + " on PersistentVolume " + name + ": "
-                        + reason(e), e);
+                        + ApiErrors.describe(e), e);
             }
         }
         throw new UnavailableException("annotation " + ANNOTATION + " of volume '" + volume + "' kept changing under us ("
@@ -134,18 +135,5 @@ public final class PvAnnotationStore implements AttachmentStore {
             LOG.warn("PV {}: ignoring malformed annotation {}: {}", pv.getMetadata().getName(), ANNOTATION, e.getMessage());
             return Optional.empty();
         }
-    }
-
-    /** The API's answer, or for a call that got none (timeout, refused) the cause fabric8 wraps without naming. */
-    static String reason(KubernetesClientException e) {
-        if (e.getCode() > 0) {
-            return "HTTP " + e.getCode() + " " + e.getMessage();
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? e.getMessage()
-                : e.getMessage() + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 }
