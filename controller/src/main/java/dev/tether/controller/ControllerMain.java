@@ -18,6 +18,7 @@ import dev.tether.controller.fencing.Serving;
 import dev.tether.controller.fencing.StateFileStore;
 import dev.tether.controller.fencing.MigrationWatch;
 import dev.tether.controller.fencing.Reconciler;
+import dev.tether.controller.fencing.TargetRestorer;
 import dev.tether.controller.fencing.VolumeLocks;
 import dev.tether.controller.fencing.kube.ClusterFencing;
 import dev.tether.controller.fencing.kube.KubeClusterView;
@@ -122,10 +123,12 @@ public final class ControllerMain implements Callable<Integer> {
         kube.ifPresent(app::closeOnStop);
         app.closeOnStop(backend);
         PublishService publish;
+        FencingEvents fencingEvents;
         if (kube.isPresent()) {
             KubernetesClient client = kube.get();
             PvDirectory pvs = new PvDirectory(client);
             KubeEvents events = new KubeEvents(client, pvs, clock);
+            fencingEvents = events;
             app.closeOnStop(events);
             AttachmentStore store = new PvAnnotationStore(client, pvs);
             publish = new PublishService(backend, attachments, locks, store, new KubeNodeDirectory(client),
@@ -142,6 +145,7 @@ public final class ControllerMain implements Callable<Integer> {
                 cluster.startAlone();
             }
         } else {
+            fencingEvents = FencingEvents.LOG;
             AttachmentStore store = fencingOptions.stateFilePath().<AttachmentStore>map(StateFileStore::new)
                     .orElse(AttachmentStore.IN_MEMORY);
             publish = new PublishService(backend, attachments, locks, store, NodeDirectory.ANY, HandoffProbe.NONE,
@@ -158,6 +162,7 @@ public final class ControllerMain implements Callable<Integer> {
             ticks.scheduleWithFixedDelay(migrations::check, tick, tick, TimeUnit.MILLISECONDS);
             app.closeOnStop(ticks::shutdownNow);
         }
+        startTargetChecks(app, new TargetRestorer(backend, attachments, locks, serving, fencingEvents, registry));
         Placement placement = new Placement(accessibleTopology);
         VolumeService volumes = new VolumeService(backend, publish, placement, registry);
         app.start(List.of(
@@ -165,6 +170,28 @@ public final class ControllerMain implements Callable<Integer> {
                 new ControllerService(volumes, publish, serving)));
         app.awaitStop();
         return 0;
+    }
+
+    /** Re-exports after a target reboot, in both modes; the restorer itself does nothing while this replica does not serve. */
+    private void startTargetChecks(ServerApp app, TargetRestorer restorer) {
+        long every = fencingOptions.targetCheckInterval.toMillis();
+        if (every == 0) {
+            return;
+        }
+        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "target-check");
+            t.setDaemon(true);
+            return t;
+        });
+        checks.scheduleWithFixedDelay(() -> {
+            try {
+                restorer.runOnce();
+            } catch (RuntimeException e) {
+                // A pass that fails must not end the schedule (a thrown task is never run again).
+                org.slf4j.LoggerFactory.getLogger(TargetRestorer.class).warn("target check failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        app.closeOnStop(checks::shutdownNow);
     }
 
     /** Spec: a plugin that returns a volume's accessible_topology advertises VOLUME_ACCESSIBILITY_CONSTRAINTS. */

@@ -5,9 +5,12 @@ import dev.tether.driver.error.AlreadyExistsException;
 import dev.tether.driver.error.NotFoundException;
 import dev.tether.driver.error.OutOfRangeException;
 import dev.tether.driver.error.ResourceExhaustedException;
+import dev.tether.driver.error.UnavailableException;
 import dev.tether.driver.model.Nqn;
 import dev.tether.driver.model.VolumeId;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Volumes, snapshots and host grants in memory, for development and conformance tooling ({@code --backend fake}).
  * It keeps the same rules as the real backend (idempotent create by id, ALREADY_EXISTS on a different request,
  * RESOURCE_EXHAUSTED past its capacity, grants only to existing volumes) so the volume RPCs behave the same on it.
+ * {@link #rebootTarget()} models the storage box restarting like nvmet does: volumes and fences survive, exports and
+ * grants are gone, a grant answers UNAVAILABLE until {@link #restoreExport} ran. A revoke fences its host for
+ * {@code fenceWindow} (the nvmet backend's queued-I/O horizon; zero by default, i.e. no fence).
  */
 public final class FakeBackend implements StorageBackend {
     public static final long DEFAULT_CAPACITY_BYTES = 1L << 40;
@@ -29,14 +35,22 @@ public final class FakeBackend implements StorageBackend {
     private final Map<VolumeId, BackendVolume> volumes = new TreeMap<>(Comparator.comparing(VolumeId::value));
     private final Map<SnapshotId, BackendSnapshot> snapshots = new TreeMap<>(Comparator.comparing(SnapshotId::value));
     private final Map<VolumeId, Set<Nqn>> grants = new ConcurrentHashMap<>();
+    private final Set<VolumeId> exported = ConcurrentHashMap.newKeySet();
+    private final Map<VolumeId, Map<Nqn, Instant>> fences = new ConcurrentHashMap<>();
+    private final Duration fenceWindow;
 
     public FakeBackend() {
         this(DEFAULT_CAPACITY_BYTES, Clock.systemUTC());
     }
 
     public FakeBackend(long totalBytes, Clock clock) {
+        this(totalBytes, clock, Duration.ZERO);
+    }
+
+    public FakeBackend(long totalBytes, Clock clock, Duration fenceWindow) {
         this.totalBytes = totalBytes;
         this.clock = clock;
+        this.fenceWindow = fenceWindow;
     }
 
     @Override
@@ -52,6 +66,30 @@ public final class FakeBackend implements StorageBackend {
     /** Puts a volume in place as if it had been created (tests of other components). */
     public synchronized void add(BackendVolume volume) {
         volumes.put(volume.id(), volume);
+        exported.add(volume.id());
+    }
+
+    /** The storage box restarted: every export and grant is gone; volumes, their data and fences are kept. */
+    public synchronized void rebootTarget() {
+        exported.clear();
+        grants.clear();
+    }
+
+    /** Whether the volume is exported (created, or restored since the last {@link #rebootTarget()}). */
+    public synchronized boolean exported(VolumeId id) {
+        return exported.contains(id);
+    }
+
+    @Override
+    public synchronized ExportRestore restoreExport(VolumeId id) {
+        if (!volumes.containsKey(id)) {
+            throw new NotFoundException("volume '" + id + "' does not exist");
+        }
+        if (exported.contains(id)) {
+            return ExportRestore.unchanged();
+        }
+        exported.add(id);
+        return ExportRestore.restored("recreated the export of volume '" + id + "'");
     }
 
     @Override
@@ -64,14 +102,23 @@ public final class FakeBackend implements StorageBackend {
         if (!volumes.containsKey(volume)) {
             throw new NotFoundException("volume '" + volume + "' does not exist");
         }
+        if (!exported.contains(volume)) {
+            // As nvmet: allowed_hosts lives under the subsystem, which is gone until the export is restored.
+            throw new UnavailableException("grant " + host + " access to volume " + volume + " failed: volume '" + volume
+                    + "' is not exported on the target (target rebooted?)");
+        }
+        Instant notBefore = fences.getOrDefault(volume, Map.of()).get(host);
+        if (notBefore != null && clock.instant().isBefore(notBefore)) {
+            throw new UnavailableException("host " + host + " was cut from volume '" + volume + "'; not re-granted before " + notBefore);
+        }
         grants.computeIfAbsent(volume, v -> ConcurrentHashMap.newKeySet()).add(host);
     }
 
     @Override
     public synchronized void revokeHost(VolumeId volume, Nqn host) {
         Set<Nqn> hosts = grants.get(volume);
-        if (hosts != null) {
-            hosts.remove(host);
+        if (hosts != null && hosts.remove(host) && !fenceWindow.isZero()) {
+            fences.computeIfAbsent(volume, v -> new ConcurrentHashMap<>()).put(host, clock.instant().plus(fenceWindow));
         }
     }
 
@@ -104,6 +151,7 @@ public final class FakeBackend implements StorageBackend {
         context.put(VolumeContextKeys.TRANSPORT, "fake");
         BackendVolume volume = new BackendVolume(spec.id(), spec.name(), spec.capacityBytes(), context, spec.parameterMap(), spec.source());
         volumes.put(spec.id(), volume);
+        exported.add(spec.id());
         return volume;
     }
 
@@ -130,6 +178,8 @@ public final class FakeBackend implements StorageBackend {
     public synchronized void delete(VolumeId id) {
         volumes.remove(id);
         grants.remove(id);
+        exported.remove(id);
+        fences.remove(id);
     }
 
     @Override
@@ -155,7 +205,7 @@ public final class FakeBackend implements StorageBackend {
         if (!volumes.containsKey(id)) {
             throw new NotFoundException("volume '" + id + "' does not exist");
         }
-        return VolumeHealth.OK;
+        return exported.contains(id) ? VolumeHealth.OK : VolumeHealth.abnormal("volume '" + id + "' is not exported on the target");
     }
 
     @Override

@@ -43,6 +43,16 @@ public interface StorageBackend extends AutoCloseable {
     /** Every volume, ordered by id. */
     List<BackendVolume> list();
 
+    /**
+     * Re-exports a ready volume whose target configuration is missing or partial (the storage box rebooted or its
+     * target modules were reloaded: the volume's record and data survived, the export did not), on the volume's own
+     * data and address, idempotently. It never creates, grows or copies data: with the data missing or short it
+     * changes nothing and answers REFUSED with the reason. A complete export is left untouched (UNCHANGED). Host grants
+     * are not restored here (the backend does not know who should have them): RESTORED tells the caller to redo them.
+     * An unknown or not-ready volume answers NOT_FOUND.
+     */
+    ExportRestore restoreExport(VolumeId id);
+
     /** Whether the volume is intact at the target; abnormal with a reason otherwise. */
     VolumeHealth health(VolumeId id);
 

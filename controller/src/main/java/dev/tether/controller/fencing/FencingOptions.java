@@ -37,6 +37,13 @@ public final class FencingOptions {
                     + "(env TETHER_RECONCILE_INTERVAL; default ${DEFAULT-VALUE}).")
     public Duration reconcileInterval;
 
+    @Option(names = "--target-check-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:TETHER_TARGET_CHECK_INTERVAL:-30s}",
+            description = "How often the serving controller checks that every volume is exported on the storage target and, "
+                    + "after a target reboot, re-exports it (never on a missing or short backing file) and re-grants its "
+                    + "attached nodes; 0s disables (env TETHER_TARGET_CHECK_INTERVAL; default ${DEFAULT-VALUE}).")
+    public Duration targetCheckInterval;
+
     @Option(names = "--node-not-ready-threshold", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "${env:TETHER_NODE_NOT_READY_THRESHOLD:-5m}",
             description = "A node NotReady this long triggers a reconciler pass (env TETHER_NODE_NOT_READY_THRESHOLD; "

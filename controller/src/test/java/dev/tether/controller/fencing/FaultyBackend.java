@@ -3,6 +3,7 @@ package dev.tether.controller.fencing;
 import dev.tether.controller.backend.BackendSnapshot;
 import dev.tether.controller.backend.BackendVolume;
 import dev.tether.controller.backend.Capacity;
+import dev.tether.controller.backend.ExportRestore;
 import dev.tether.controller.backend.FakeBackend;
 import dev.tether.controller.backend.SnapshotId;
 import dev.tether.controller.backend.StorageBackend;
@@ -75,6 +76,11 @@ final class FaultyBackend implements StorageBackend {
     @Override
     public List<BackendVolume> list() {
         return fake.list();
+    }
+
+    @Override
+    public ExportRestore restoreExport(VolumeId id) {
+        return fake.restoreExport(id);
     }
 
     @Override

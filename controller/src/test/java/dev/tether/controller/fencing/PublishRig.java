@@ -21,7 +21,7 @@ import java.util.List;
  * included), with the collaborators tests need to steer: backend faults, store faults, nodes, clock, events, gate.
  */
 final class PublishRig implements AutoCloseable {
-    final FaultyBackend backend = new FaultyBackend(new FakeBackend());
+    final FaultyBackend backend;
     final AttachmentRegistry registry = new AttachmentRegistry();
     final VolumeLocks locks = new VolumeLocks();
     final ManualClock clock = new ManualClock();
@@ -34,6 +34,12 @@ final class PublishRig implements AutoCloseable {
 
     PublishRig(Path dir, AttachmentStore store, NodeDirectory nodes, HandoffProbe handoff, FencingSettings settings)
             throws Exception {
+        this(dir, store, nodes, handoff, settings, new FakeBackend());
+    }
+
+    PublishRig(Path dir, AttachmentStore store, NodeDirectory nodes, HandoffProbe handoff, FencingSettings settings,
+            FakeBackend fake) throws Exception {
+        backend = new FaultyBackend(fake);
         publish = new PublishService(backend, registry, locks, store, nodes, handoff, events,
                 new MicrometerFencingMetrics(meters, registry), serving, settings, clock);
         Endpoint endpoint = new Endpoint.Unix(dir.resolve("controller.sock"));

@@ -3,6 +3,7 @@ package dev.tether.controller.backend.nvmet;
 import dev.tether.controller.backend.BackendSnapshot;
 import dev.tether.controller.backend.BackendVolume;
 import dev.tether.controller.backend.Capacity;
+import dev.tether.controller.backend.ExportRestore;
 import dev.tether.controller.backend.SnapshotId;
 import dev.tether.controller.backend.StorageBackend;
 import dev.tether.driver.model.VolumeContextKeys;
@@ -361,7 +362,7 @@ public final class NvmetBackend implements StorageBackend {
                 return VolumeHealth.abnormal("backing file " + file + " is " + size.get() + " bytes, less than the volume's " + record.capacityBytes());
             }
             if (!configfs.subsystemExists(nqn)) {
-                return VolumeHealth.abnormal("subsystem " + nqn + " is not configured on the target (target rebooted? see docs/backend.md)");
+                return VolumeHealth.abnormal("subsystem " + nqn + " is not configured on the target (target rebooted? the controller re-exports it, see docs/backend.md)");
             }
             if (!configfs.namespaceEnabled(nqn, file)) {
                 return VolumeHealth.abnormal("namespace 1 of " + nqn + " is not enabled on " + file);
@@ -370,6 +371,43 @@ public final class NvmetBackend implements StorageBackend {
                 return VolumeHealth.abnormal("subsystem " + nqn + " is not linked to its port " + record.port());
             }
             return VolumeHealth.OK;
+        });
+    }
+
+    @Override
+    public ExportRestore restoreExport(VolumeId id) {
+        return locked(id, "restore the export of volume " + id, () -> {
+            VolumeRecord record = ready(id);
+            String nqn = nqn(id);
+            String file = records.volumeFile(id);
+            boolean subsystem = configfs.subsystemExists(nqn);
+            boolean namespace = subsystem && configfs.namespaceEnabled(nqn, file);
+            boolean port = subsystem && configfs.portLinked(nqn, record.port());
+            if (subsystem && namespace && port) {
+                return ExportRestore.unchanged();
+            }
+            // The record outlived the reboot; the data may not have yet (its disk not mounted): an empty or short file
+            // exported now would hand the pods a blank disk, so only the volume's own, full-size file is exported.
+            Optional<Long> size = files.size(file);
+            if (size.isEmpty()) {
+                return ExportRestore.refused("backing file " + file + " of volume '" + id + "' is missing on " + target.describe()
+                        + "; not re-exporting (that would be a blank disk): mount the file system of " + settings.backingDir()
+                        + " or restore the file");
+            }
+            if (size.get() < record.capacityBytes()) {
+                return ExportRestore.refused("backing file " + file + " of volume '" + id + "' is " + size.get()
+                        + " bytes, less than the volume's " + record.capacityBytes() + "; not re-exporting: check that the right "
+                        + "file system is mounted at " + settings.backingDir());
+            }
+            String missing = (subsystem ? "" : "subsystem, ") + (namespace ? "" : "namespace, ") + (port ? "" : "port link, ");
+            configfs.ensureSubsystem(nqn);
+            configfs.ensureNamespace(nqn, file, settings.bufferedIo());
+            // Never moved to another port here: hosts reconnect to the port they were given.
+            configfs.ensurePortLinked(nqn, record.port(), record.address());
+            String detail = "recreated " + missing.substring(0, missing.length() - 2) + " of " + nqn + " on "
+                    + record.address() + ":" + record.port() + " over the existing " + file;
+            LOG.warn("volume {}: {}", id, detail);
+            return ExportRestore.restored(detail);
         });
     }
 

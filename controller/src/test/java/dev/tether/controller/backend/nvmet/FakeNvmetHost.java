@@ -94,6 +94,17 @@ final class FakeNvmetHost implements TargetHost {
         return true;
     }
 
+    /** The box restarted: configfs holds only its empty top directories again and no connection is left; files stay. */
+    synchronized void rebootTarget() {
+        for (String top : List.of("/subsystems/", "/ports/", "/hosts/")) {
+            String prefix = ROOT + top;
+            dirs.removeIf(d -> d.startsWith(prefix));
+            attrs.keySet().removeIf(a -> a.startsWith(prefix));
+            links.keySet().removeIf(l -> l.startsWith(prefix));
+        }
+        connections.clear();
+    }
+
     List<Conn> connectionsOf(String hostNqn) {
         return connections.stream().filter(c -> c.host().equals(hostNqn)).toList();
     }

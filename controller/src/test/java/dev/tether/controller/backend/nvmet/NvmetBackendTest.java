@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.controller.backend.BackendSnapshot;
 import dev.tether.controller.backend.BackendVolume;
+import dev.tether.controller.backend.ExportRestore;
 import dev.tether.controller.backend.SnapshotId;
 import dev.tether.controller.backend.VolumeParameters;
 import dev.tether.controller.backend.VolumeSource;
@@ -408,5 +409,115 @@ class NvmetBackendTest {
         assertThat(registry.get("tether_backend_orphans").gauge().value()).isEqualTo(3);
         assertThat(host.list(ROOT + "/subsystems")).contains(nqn("stray"));
         assertThat(host.size(DIR + "/volumes/lost.img")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ restore after a target reboot
+
+    static final String FILE_V = DIR + "/volumes/v.img";
+
+    /** Everything the backend changed on the target after {@code from} in the fake's log (reads are not logged). */
+    List<String> changesSince(int from) {
+        return host.log.subList(from, host.log.size()).stream()
+                .filter(step -> !step.startsWith("run stat") && !step.startsWith("run test") && !step.startsWith("run df")).toList();
+    }
+
+    @Test
+    void aRebootedTargetGetsTheVolumeReexportedOverItsExistingFileOnItsOwnPort() {
+        create("v");
+        host.putData(FILE_V, "the pods' data");
+        backend.grantHost(new VolumeId("v"), HOST_A);
+        host.rebootTarget();
+        assertThat(backend.health(new VolumeId("v")).message()).contains("not configured on the target");
+        assertThatThrownBy(() -> backend.grantHost(new VolumeId("v"), HOST_A)).as("nvmet cannot grant without the subsystem")
+                .isInstanceOf(UnavailableException.class);
+        int before = host.log.size();
+
+        ExportRestore result = backend.restoreExport(new VolumeId("v"));
+
+        assertThat(result.outcome()).isEqualTo(ExportRestore.Outcome.RESTORED);
+        assertThat(result.detail()).contains("subsystem, namespace, port link").contains("10.0.0.1:4420").contains(FILE_V);
+        String sub = ROOT + "/subsystems/" + nqn("v");
+        assertThat(host.read(sub + "/attr_allow_any_host")).contains("0");
+        assertThat(host.read(sub + "/namespaces/1/device_path")).contains(FILE_V);
+        assertThat(host.read(sub + "/namespaces/1/enable")).contains("1");
+        assertThat(host.read(ROOT + "/ports/4420/addr_traddr")).contains("10.0.0.1");
+        assertThat(host.isLink(ROOT + "/ports/4420/subsystems/" + nqn("v"))).isTrue();
+        assertThat(host.contentOf(FILE_V)).isEqualTo("the pods' data");
+        assertThat(host.size(FILE_V)).isEqualTo(64 * MIB);
+        assertThat(changesSince(before)).noneMatch(step -> step.startsWith("run truncate") || step.startsWith("run cp")
+                || step.startsWith("run rm") || step.startsWith("writeFile"));
+        assertThat(host.list(sub + "/allowed_hosts")).as("grants are the caller's to redo").isEmpty();
+        assertThat(backend.health(new VolumeId("v")).abnormal()).isFalse();
+
+        backend.grantHost(new VolumeId("v"), HOST_A);
+        assertThat(host.connect(HOST_A.value(), nqn("v"), 4420)).isTrue();
+        assertThat(host.connect(HOST_B.value(), nqn("v"), 4420)).isFalse();
+    }
+
+    @Test
+    void aPartialExportIsCompletedWithoutRedoingWhatIsThere() {
+        create("v");
+        backend.grantHost(new VolumeId("v"), HOST_A);
+        host.remove(ROOT + "/ports/4420/subsystems/" + nqn("v"));
+        int before = host.log.size();
+
+        ExportRestore result = backend.restoreExport(new VolumeId("v"));
+
+        assertThat(result.outcome()).isEqualTo(ExportRestore.Outcome.RESTORED);
+        assertThat(result.detail()).startsWith("recreated port link of");
+        assertThat(changesSince(before)).containsExactly("symlink " + ROOT + "/ports/4420/subsystems/" + nqn("v"));
+        assertThat(host.list(ROOT + "/subsystems/" + nqn("v") + "/allowed_hosts")).containsExactly(HOST_A.value());
+
+        host.writeAttribute(ROOT + "/subsystems/" + nqn("v") + "/namespaces/1/enable", "0");
+        assertThat(backend.restoreExport(new VolumeId("v")).detail()).startsWith("recreated namespace of");
+        assertThat(host.read(ROOT + "/subsystems/" + nqn("v") + "/namespaces/1/enable")).contains("1");
+    }
+
+    @Test
+    void aMissingOrShortBackingFileIsNeverExportedAndTheReasonIsGiven() {
+        create("v");
+        host.rebootTarget();
+        host.run(List.of("rm", "-f", "--", FILE_V), Duration.ofSeconds(1));
+        int before = host.log.size();
+
+        ExportRestore missing = backend.restoreExport(new VolumeId("v"));
+
+        assertThat(missing.outcome()).isEqualTo(ExportRestore.Outcome.REFUSED);
+        assertThat(missing.detail()).contains(FILE_V).contains("missing").contains(DIR);
+        assertThat(changesSince(before)).isEmpty();
+        assertThat(host.size(FILE_V)).as("no file was created").isEqualTo(-1);
+        assertThat(host.list(ROOT + "/subsystems")).isEmpty();
+        assertThat(host.list(ROOT + "/ports")).isEmpty();
+        assertThat(backend.health(new VolumeId("v")).abnormal()).isTrue();
+
+        host.run(List.of("truncate", "-s", Long.toString(MIB), "--", FILE_V), Duration.ofSeconds(1));
+        before = host.log.size();
+        ExportRestore shorter = backend.restoreExport(new VolumeId("v"));
+
+        assertThat(shorter.outcome()).isEqualTo(ExportRestore.Outcome.REFUSED);
+        assertThat(shorter.detail()).contains(Long.toString(MIB)).contains(Long.toString(64 * MIB));
+        assertThat(changesSince(before)).isEmpty();
+        assertThat(host.size(FILE_V)).as("not grown").isEqualTo(MIB);
+        assertThat(host.list(ROOT + "/subsystems")).isEmpty();
+    }
+
+    @Test
+    void aFullyExportedVolumeIsLeftUntouched() {
+        create("v");
+        backend.grantHost(new VolumeId("v"), HOST_A);
+        int before = host.log.size();
+
+        assertThat(backend.restoreExport(new VolumeId("v")).outcome()).isEqualTo(ExportRestore.Outcome.UNCHANGED);
+
+        assertThat(changesSince(before)).isEmpty();
+        assertThat(host.list(ROOT + "/subsystems/" + nqn("v") + "/allowed_hosts")).containsExactly(HOST_A.value());
+    }
+
+    @Test
+    void anUnknownOrDeletedVolumeIsNotFoundAndNothingIsExported() {
+        create("v");
+        backend.delete(new VolumeId("v"));
+        assertThatThrownBy(() -> backend.restoreExport(new VolumeId("v"))).isInstanceOf(NotFoundException.class);
+        assertThat(host.list(ROOT + "/subsystems")).isEmpty();
     }
 }
