@@ -4,8 +4,10 @@ import dev.tether.controller.backend.host.TargetHost;
 import dev.tether.driver.model.Nqn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The kernel target's configfs tree ({@code /sys/kernel/config/nvmet}, DESIGN.md §5), one idempotent step at a time:
@@ -81,7 +83,16 @@ final class NvmetConfigfs {
         setAttribute(subsystem(nqn) + "/attr_allow_any_host", "0");
     }
 
-    /** Namespace 1 backed by {@code file}, enabled. */
+    /**
+     * The namespace's UUID, fixed by its subsystem NQN. nvmet gives a new namespace a random one, and a host that
+     * reconnects to a namespace whose identifiers changed drops it ("identifiers changed for nsid 1", seen in the lab
+     * after a re-export): its block device goes away. A stable UUID lets a re-exported volume come back as the same disk.
+     */
+    static String namespaceUuid(String nqn) {
+        return UUID.nameUUIDFromBytes(nqn.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Namespace 1 backed by {@code file}, with its stable UUID, enabled. */
     void ensureNamespace(String nqn, String file, boolean bufferedIo) {
         String ns = namespace(nqn);
         if (!target.exists(ns)) {
@@ -93,6 +104,9 @@ final class NvmetConfigfs {
         }
         setAttribute(ns + "/enable", "0");
         setAttribute(ns + "/device_path", file);
+        if (target.exists(ns + "/device_uuid")) {
+            setAttribute(ns + "/device_uuid", namespaceUuid(nqn));
+        }
         setAttribute(ns + "/buffered_io", bufferedIo ? "1" : "0");
         setAttribute(ns + "/enable", "1");
     }

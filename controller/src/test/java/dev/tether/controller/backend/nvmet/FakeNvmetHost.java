@@ -158,7 +158,7 @@ final class FakeNvmetHost implements TargetHost {
         String attr = name(path);
         if (dir.contains("/namespaces/")) {
             boolean enabled = "1".equals(attrs.get(dir + "/enable"));
-            if ((attr.equals("device_path") || attr.equals("buffered_io")) && enabled) {
+            if ((attr.equals("device_path") || attr.equals("buffered_io") || attr.equals("device_uuid")) && enabled) {
                 throw io("write " + path + ": Device or resource busy");
             }
             if (attr.equals("enable") && value.equals("1")) {
@@ -233,6 +233,7 @@ final class FakeNvmetHost implements TargetHost {
             attrs.put(path + "/enable", "0");
             attrs.put(path + "/buffered_io", "0");
             attrs.put(path + "/revalidate_size", "");
+            attrs.put(path + "/device_uuid", java.util.UUID.randomUUID().toString()); // nvmet picks a random one
         } else if (p.equals(ROOT + "/ports")) {
             dirs.add(path + "/subsystems");
             for (String a : List.of("addr_trtype", "addr_adrfam", "addr_traddr", "addr_trsvcid")) {

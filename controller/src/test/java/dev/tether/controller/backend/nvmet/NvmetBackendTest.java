@@ -426,6 +426,7 @@ class NvmetBackendTest {
         create("v");
         host.putData(FILE_V, "the pods' data");
         backend.grantHost(new VolumeId("v"), HOST_A);
+        String uuid = host.read(ROOT + "/subsystems/" + nqn("v") + "/namespaces/1/device_uuid").orElseThrow();
         host.rebootTarget();
         assertThat(backend.health(new VolumeId("v")).message()).contains("not configured on the target");
         assertThatThrownBy(() -> backend.grantHost(new VolumeId("v"), HOST_A)).as("nvmet cannot grant without the subsystem")
@@ -440,6 +441,7 @@ class NvmetBackendTest {
         assertThat(host.read(sub + "/attr_allow_any_host")).contains("0");
         assertThat(host.read(sub + "/namespaces/1/device_path")).contains(FILE_V);
         assertThat(host.read(sub + "/namespaces/1/enable")).contains("1");
+        assertThat(host.read(sub + "/namespaces/1/device_uuid")).as("the same disk to a reconnecting host").contains(uuid);
         assertThat(host.read(ROOT + "/ports/4420/addr_traddr")).contains("10.0.0.1");
         assertThat(host.isLink(ROOT + "/ports/4420/subsystems/" + nqn("v"))).isTrue();
         assertThat(host.contentOf(FILE_V)).isEqualTo("the pods' data");
