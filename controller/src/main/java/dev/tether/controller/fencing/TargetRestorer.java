@@ -106,7 +106,7 @@ public final class TargetRestorer {
         }
         owed.keySet().retainAll(listed);
         reported.keySet().retainAll(listed);
-        if (reexported > 0 || refused > 0) {
+        if (reexported > 0 || regranted > 0) {
             LOG.info("target check: {} volume(s) re-exported, {} left unexported, {} host grant(s) restored", reexported, refused, regranted);
         }
         return new Pass(true, reexported, refused, regranted);
@@ -147,12 +147,15 @@ public final class TargetRestorer {
     }
 
     private void problem(VolumeId id, String message) {
-        LOG.warn("target check: {}", message);
-        // One Warning per distinct problem; the wording without numbers that change every pass (fence countdowns).
+        // One Warning per distinct problem, not one per pass; compared without the numbers that change every pass
+        // (fence countdowns).
         String key = message.replaceAll("\\d+", "#");
-        if (!key.equals(reported.put(id, key))) {
-            events.post(id, true, VOLUME_REEXPORT_FAILED, message);
+        if (key.equals(reported.put(id, key))) {
+            LOG.debug("target check: still: {}", message);
+            return;
         }
+        LOG.warn("target check: {}", message);
+        events.post(id, true, VOLUME_REEXPORT_FAILED, message);
     }
 
     private void count(String result) {
