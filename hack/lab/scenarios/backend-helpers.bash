@@ -14,15 +14,16 @@ TETHER_CONTROLLER_JAR=${TETHER_CONTROLLER_JAR:-$LAB_REPO/controller/target/tethe
 BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
 # bk_controller [extra flags...]: start the shipped controller jar standalone (--kubeconfig none, attachments in a state
-# file) with the nvmet backend (local, 127.0.0.1, ports $BK_PORTS or 4430-4439); wait until Probe says ready
+# file) with the nvmet backend (local, 127.0.0.1, ports $BK_PORTS or 4430-4439); wait until Probe says ready.
+# BK_KEEP_STATE=1 keeps the state file of a previous run (a controller restart).
 bk_controller() {
 	[ -f "$TETHER_CONTROLLER_JAR" ] || fail "missing $TETHER_CONTROLLER_JAR: build the jars on the host first (./mvnw -q -DskipTests package)"
 	mkdir -p /run/tether "$BK_DIR"
-	rm -f "$BK_STATE"
+	[ "${BK_KEEP_STATE:-0}" = 1 ] || rm -f "$BK_STATE"
 	"${BK_JAVA[@]}" -jar "$TETHER_CONTROLLER_JAR" --kubeconfig none --state-file "$BK_STATE" --metrics-address "" \
 		--endpoint "unix://$BK_SOCK" --backend nvmet --nvmet-target local --nvmet-address 127.0.0.1 \
 		--nvmet-ports "${BK_PORTS:-4430-4439}" --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s --nvmet-command-timeout 60s \
-		"$@" >"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
+		"$@" >>"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
 	TETHER_CONTROLLER_PID=$!
 	LAB_BG_PIDS+=("$TETHER_CONTROLLER_PID")
 	bk_client
