@@ -119,6 +119,11 @@ public final class TargetRestorer {
             return 0; // an RPC is working on it (its own grant needs the export, which is back); next pass finishes
         }
         try (VolumeLocks.Held h = held.get()) {
+            // Checked again under the lock, as a publish does: a replica that lost the lease since the pass began
+            // must not grant (the new leader may have revoked these hosts meanwhile; locks are per process).
+            if (gate.notServing().isPresent()) {
+                return 0;
+            }
             List<String> granted = new ArrayList<>();
             List<String> notGranted = new ArrayList<>();
             for (Attachment a : registry.get(id)) {

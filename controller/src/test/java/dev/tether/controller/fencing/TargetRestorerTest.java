@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,5 +152,21 @@ class TargetRestorerTest {
         rig.serving.serve();
         restorer.runOnce();
         assertThat(granted(v)).containsExactly(nqn(A));
+    }
+
+    @Test
+    void aReplicaThatStopsServingDuringAPassGrantsNothing() {
+        String v = rig.createVolume("pvc-1", RWO);
+        rig.publish(v, A, RWO);
+        fake.rebootTarget();
+        AtomicInteger checks = new AtomicInteger();
+        ServingGate losesTheLease = () -> checks.getAndIncrement() == 0 ? Optional.empty() : Optional.of("lost the lease");
+        TargetRestorer former = new TargetRestorer(rig.backend, rig.registry, rig.locks, losesTheLease, rig.events, rig.meters);
+
+        assertThat(former.runOnce()).isEqualTo(new TargetRestorer.Pass(true, 1, 0, 0));
+
+        assertThat(fake.exported(new VolumeId(v))).as("re-exporting is harmless").isTrue();
+        assertThat(granted(v)).as("granting is the leader's").isEmpty();
+        assertThat(checks.get()).isEqualTo(2);
     }
 }
