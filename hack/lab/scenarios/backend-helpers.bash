@@ -16,6 +16,8 @@ BK_JAVA=("$LAB_JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --en
 # bk_controller [extra flags...]: start the shipped controller jar standalone (--kubeconfig none, attachments in a state
 # file) with the nvmet backend (local, 127.0.0.1, ports $BK_PORTS or 4430-4439); wait until Probe says ready.
 # BK_KEEP_STATE=1 keeps the state file of a previous run (a controller restart).
+# The target check (re-export after a target reboot) is off unless BK_TARGET_CHECK says how often: scenarios that take
+# a port away on purpose to simulate an outage would otherwise see the controller put it back.
 bk_controller() {
 	[ -f "$TETHER_CONTROLLER_JAR" ] || fail "missing $TETHER_CONTROLLER_JAR: build the jars on the host first (./mvnw -q -DskipTests package)"
 	mkdir -p /run/tether "$BK_DIR"
@@ -23,7 +25,7 @@ bk_controller() {
 	"${BK_JAVA[@]}" -jar "$TETHER_CONTROLLER_JAR" --kubeconfig none --state-file "$BK_STATE" --metrics-address "" \
 		--endpoint "unix://$BK_SOCK" --backend nvmet --nvmet-target local --nvmet-address 127.0.0.1 \
 		--nvmet-ports "${BK_PORTS:-4430-4439}" --nvmet-backing-dir "$BK_DIR" --nvmet-buffered-io true --nvmet-orphan-check-interval 0s --nvmet-command-timeout 60s \
-		"$@" >>"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
+		--target-check-interval "${BK_TARGET_CHECK:-0s}" "$@" >>"$LAB_OUT/tether-controller.log" 2>&1 </dev/null &
 	TETHER_CONTROLLER_PID=$!
 	LAB_BG_PIDS+=("$TETHER_CONTROLLER_PID")
 	bk_client

@@ -12,7 +12,7 @@ BK_PORTS=4440-4449
 BK_DIR=/tmp/tether-backing-reboot
 CHECK=1s # the lab checks every second; the shipped default is 30s (--target-check-interval)
 load_modules nvmet nvmet-tcp nvme-tcp tcp_diag
-bk_controller --target-check-interval "$CHECK"
+BK_TARGET_CHECK=$CHECK bk_controller
 
 step "two volumes: rb-data published to node-a (connected, 8 MiB written), rb-idle not published"
 bk_create rb-data 64 block
@@ -119,7 +119,7 @@ wait "$client_pid" 2>/dev/null || true
 reboot_target
 wait_for_ctrl_state "$ctrl" connecting 30
 t=$(now_us)
-BK_KEEP_STATE=1 bk_controller --target-check-interval "$CHECK"
+BK_KEEP_STATE=1 BK_TARGET_CHECK=$CHECK bk_controller
 wait_for 60 "the restarted controller to re-export rb-data and re-grant node-a" regranted
 m_restart=$(since_us "$t")
 wait_for_ctrl_state "$ctrl" live 60
