@@ -1,5 +1,6 @@
 package dev.tether.node.events;
 
+import dev.tether.driver.concurrent.BackgroundPoster;
 import dev.tether.driver.kube.ApiErrors;
 import dev.tether.node.volume.ClaimRef;
 import dev.tether.node.volume.StagedVolume;
@@ -14,10 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +33,7 @@ public final class KubeVolumeEvents implements VolumeEvents, AutoCloseable {
     private final String nodeName;
     private final Clock clock;
     private final VolumeEvents log = new LogVolumeEvents();
-    private final ThreadPoolExecutor poster = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(200),
-            Thread.ofPlatform().daemon().name("volume-events").factory());
+    private final BackgroundPoster poster = new BackgroundPoster("volume-events", 200);
 
     public KubeVolumeEvents(KubernetesClient client, String nodeName, Clock clock) {
         this.client = client;
@@ -53,9 +49,7 @@ public final class KubeVolumeEvents implements VolumeEvents, AutoCloseable {
             return;
         }
         String text = "node " + nodeName + ", volume " + volume.volumeId() + ": " + message;
-        try {
-            poster.execute(() -> postNow(claim.get(), warning, reason, text));
-        } catch (RejectedExecutionException e) {
+        if (!poster.offer(() -> postNow(claim.get(), warning, reason, text))) {
             LOG.warn("event queue full or closed; dropped {} for pvc {}", reason, claim.get());
         }
     }
@@ -107,14 +101,11 @@ public final class KubeVolumeEvents implements VolumeEvents, AutoCloseable {
 
     /** Waits up to {@code millis} for queued events to be posted (tests, shutdown). */
     public void drain(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while ((poster.getActiveCount() > 0 || !poster.getQueue().isEmpty()) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        poster.drain(millis);
     }
 
     @Override
     public void close() {
-        poster.shutdown();
+        poster.close();
     }
 }

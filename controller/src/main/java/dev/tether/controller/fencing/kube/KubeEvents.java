@@ -1,6 +1,7 @@
 package dev.tether.controller.fencing.kube;
 
 import dev.tether.controller.fencing.FencingEvents;
+import dev.tether.driver.concurrent.BackgroundPoster;
 import dev.tether.driver.model.VolumeId;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -12,10 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +27,7 @@ public final class KubeEvents implements FencingEvents, AutoCloseable {
     private final KubernetesClient client;
     private final PvDirectory pvs;
     private final Clock clock;
-    private final ThreadPoolExecutor poster = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
-            r -> {
-                Thread t = new Thread(r, "event-poster");
-                t.setDaemon(true);
-                return t;
-            });
+    private final BackgroundPoster poster = new BackgroundPoster("event-poster", 1000);
 
     public KubeEvents(KubernetesClient client, PvDirectory pvs, Clock clock) {
         this.client = client;
@@ -46,9 +38,7 @@ public final class KubeEvents implements FencingEvents, AutoCloseable {
     @Override
     public void post(VolumeId volume, boolean warning, String reason, String message) {
         FencingEvents.LOG.post(volume, warning, reason, message);
-        try {
-            poster.execute(() -> postNow(volume, warning, reason, message));
-        } catch (RejectedExecutionException e) {
+        if (!poster.offer(() -> postNow(volume, warning, reason, message))) {
             LOG.warn("event queue full; dropped {} for volume {}", reason, volume);
         }
     }
@@ -93,14 +83,11 @@ public final class KubeEvents implements FencingEvents, AutoCloseable {
 
     /** Test hook and shutdown: waits for queued events to be posted. */
     public void drain(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while ((poster.getActiveCount() > 0 || !poster.getQueue().isEmpty()) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        poster.drain(millis);
     }
 
     @Override
     public void close() {
-        poster.shutdown();
+        poster.close();
     }
 }
