@@ -8,6 +8,7 @@ import dev.tether.driver.cli.CommandLines;
 import dev.tether.driver.grpc.Endpoint;
 import dev.tether.driver.testing.AppProcess;
 import dev.tether.driver.testing.CsiClient;
+import dev.tether.driver.testing.Kubeconfigs;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -40,22 +41,7 @@ class NodeTopologyFromLabelsIT {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("zoned").withLabels(Map.of(ZONE, "dc1-b"))
                 .endMetadata().build()).create();
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("unzoned").endMetadata().build()).create();
-        kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                users:
-                - name: node
-                  user:
-                    token: test
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: node, namespace: default}
-                current-context: mock
-                """.formatted(server.url("/").replaceAll("/$", "")));
+        kubeconfig = Kubeconfigs.write(dir.resolve("kubeconfig"), server.url("/"));
     }
 
     static AppProcess start(String node, Path socket) throws Exception {

@@ -10,9 +10,9 @@ import dev.tether.driver.grpc.Endpoint;
 import dev.tether.driver.testing.AppProcess;
 import dev.tether.driver.testing.CsiClient;
 import dev.tether.driver.testing.Eventually;
+import dev.tether.driver.testing.Kubeconfigs;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,15 +58,7 @@ class FencingAppIT {
             cluster.node("node-a");
             cluster.node("node-b");
             cluster.pv("pvc-1", "pvc-1", "ReadWriteOnce", "Filesystem");
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: mock, cluster: {server: "%s"}}]
-                    contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: default}}]
-                    current-context: mock
-                    users: [{name: mock, user: {token: test}}]
-                    """.formatted(cluster.client.getMasterUrl().toString()));
+            Path kubeconfig = Kubeconfigs.write(dir.resolve("kubeconfig"), cluster.client.getMasterUrl().toString());
             Path socket = dir.resolve("controller.sock");
             Csi.CreateVolumeRequest create = Csi.CreateVolumeRequest.newBuilder().setName("pvc-1").addVolumeCapabilities(RWO)
                     .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(1 << 20)).build();

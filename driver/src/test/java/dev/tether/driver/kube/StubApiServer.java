@@ -1,5 +1,6 @@
 package dev.tether.driver.kube;
 
+import dev.tether.driver.testing.Kubeconfigs;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -57,25 +57,7 @@ final class StubApiServer implements AutoCloseable {
     }
 
     Path writeKubeconfig(Path file) throws IOException {
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: stub
-                  cluster:
-                    server: %s
-                users:
-                - name: tether
-                  user:
-                    token: stub
-                contexts:
-                - name: stub
-                  context:
-                    cluster: stub
-                    user: tether
-                current-context: stub
-                """.formatted(url()), StandardCharsets.UTF_8);
-        return file;
+        return Kubeconfigs.write(file, url());
     }
 
     private void accept() {

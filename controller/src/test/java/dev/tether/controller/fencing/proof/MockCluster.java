@@ -1,5 +1,6 @@
 package dev.tether.controller.fencing.proof;
 
+import dev.tether.driver.testing.Kubeconfigs;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -18,7 +19,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -83,28 +83,7 @@ public final class MockCluster implements AutoCloseable {
 
     /** A kubeconfig for the controller under test: plain HTTP to the mock, a dummy token. */
     public Path writeKubeconfig(Path file) throws IOException {
-        String yaml = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                users:
-                - name: tether
-                  user:
-                    token: torture
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: tether
-                    namespace: default
-                current-context: mock
-                """.formatted(url().replaceAll("/$", ""));
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
+        return Kubeconfigs.write(file, url());
     }
 
     /** A Ready Node and its CSINode carrying the id the node plugin would register. */
