@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import csi.v1.Csi;
 import dev.tether.driver.conformance.ControllerRules;
 import dev.tether.driver.conformance.IdentityRules;
-import dev.tether.driver.grpc.Endpoint;
 import dev.tether.driver.testing.AppProcess;
+import dev.tether.driver.testing.ServedApp;
 import dev.tether.driver.testing.CsiClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,26 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ControllerConformanceIT {
     @TempDir
     static Path dir;
-    private static AppProcess app;
+    private static ServedApp app;
     private static CsiClient client;
 
     @BeforeAll
     static void start() throws Exception {
         Path socket = dir.resolve("controller.sock");
-        app = AppProcess.start(AppProcess.jar("controller", "tether-controller.jar"), dir.resolve("controller.log"),
-                List.of("--endpoint", "unix://" + socket, "--kubeconfig", "none", "--backend", "fake",
+        app = ServedApp.start(AppProcess.jar("controller", "tether-controller.jar"), dir.resolve("controller.log"), socket,
+                List.of("--kubeconfig", "none", "--backend", "fake",
                         "--metrics-address", ""));
-        app.awaitSocket(socket, Duration.ofSeconds(30));
-        client = new CsiClient(new Endpoint.Unix(socket));
+        client = app.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (app != null) {
-            app.terminate(Duration.ofSeconds(20));
             app.close();
         }
     }

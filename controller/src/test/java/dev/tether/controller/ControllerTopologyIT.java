@@ -6,12 +6,11 @@ import csi.v1.Csi;
 import csi.v1.Csi.PluginCapability.Service.Type;
 import dev.tether.driver.conformance.IdentityRules;
 import dev.tether.driver.conformance.RpcProbe;
-import dev.tether.driver.grpc.Endpoint;
 import dev.tether.driver.testing.AppProcess;
+import dev.tether.driver.testing.ServedApp;
 import dev.tether.driver.testing.CsiClient;
 import io.grpc.Status;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,26 +25,21 @@ class ControllerTopologyIT {
     static final String RACK = "topology.tether.csi.dev/rack";
     @TempDir
     static Path dir;
-    private static AppProcess app;
+    private static ServedApp app;
     private static CsiClient client;
 
     @BeforeAll
     static void start() throws Exception {
         Path socket = dir.resolve("controller.sock");
-        app = AppProcess.start(AppProcess.jar("controller", "tether-controller.jar"), dir.resolve("controller.log"),
-                List.of("--endpoint", "unix://" + socket, "--kubeconfig", "none", "--backend", "fake",
+        app = ServedApp.start(AppProcess.jar("controller", "tether-controller.jar"), dir.resolve("controller.log"), socket,
+                List.of("--kubeconfig", "none", "--backend", "fake",
                         "--metrics-address", "", "--accessible-topology", RACK + "=r1"));
-        app.awaitSocket(socket, Duration.ofSeconds(30));
-        client = new CsiClient(new Endpoint.Unix(socket));
+        client = app.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (app != null) {
-            app.terminate(Duration.ofSeconds(20));
             app.close();
         }
     }

@@ -10,11 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.tether.driver.conformance.NodeRules;
-import dev.tether.driver.grpc.Endpoint;
 import dev.tether.driver.testing.AppProcess;
+import dev.tether.driver.testing.ServedApp;
 import dev.tether.driver.testing.CsiClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,27 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeConformanceIT {
     @TempDir
     static Path dir;
-    private static AppProcess app;
+    private static ServedApp app;
     private static CsiClient client;
 
     @BeforeAll
     static void start() throws Exception {
         Path socket = dir.resolve("node.sock");
-        app = AppProcess.start(AppProcess.jar("node-plugin", "tether-node.jar"), dir.resolve("node.log"),
-                List.of("--endpoint", "unix://" + socket, "--metrics-address", "", "--node-name", "conformance-1",
+        app = ServedApp.start(AppProcess.jar("node-plugin", "tether-node.jar"), dir.resolve("node.log"), socket,
+                List.of("--metrics-address", "", "--node-name", "conformance-1",
                         "--hostnqn-file", dir.resolve("hostnqn").toString(), "--hostid-file", dir.resolve("hostid").toString(),
                         "--state-dir", dir.resolve("state").toString(), "--kubelet-dir", dir.resolve("kubelet").toString()));
-        app.awaitSocket(socket, Duration.ofSeconds(30));
-        client = new CsiClient(new Endpoint.Unix(socket));
+        client = app.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (app != null) {
-            app.terminate(Duration.ofSeconds(20));
             app.close();
         }
     }
